@@ -126,6 +126,7 @@ def _split_glued_columns(lines: list[Line]) -> list[tuple[Line, str]]:
         span = _motto_span(text)
         if span:
             left, right = text[: span[0]].strip(), text[span[1]:].strip()
+            left = re.sub(r"\s+\S$", "", left)  # one stray letter of the motto left by OCR
             if left:
                 out.append((ln, left))
             if right and len(right) > 3:

@@ -1,0 +1,158 @@
+"""Measures: every statistic, from table cells and from prose (indicator, value, unit, period,
+scope, actual or target, qualifier), each with its raw text and where it came from."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from extractors import vocabulary as V
+from extractors.dates import year_period
+from extractors.keywords import contains_keyword, key
+from extractors.numbers import find_quantities
+from extractors.textnorm import clean
+from pipeline.record import Measure, Prov, Table
+
+UNIT_IN_LABEL = re.compile(
+    r"""\(\s*(?P<unit>%|người|thẻ|lượt|hộ|đồng|triệu\s+đồng|tỷ\s+đồng|doanh\s+nghiệp|cơ\s+sở)\s*\)  # "(%)" "(người)"
+      | tỷ\s+lệ\s+%                                                                             # "tỷ lệ %"
+    """,
+    re.VERBOSE | re.I,
+)
+_LOCALITY_KEYS = tuple(key(w) for w in V.LOCALITY_WORDS)
+_LEAD_FILLERS = re.compile(r"^\s*(?:đạt|là|chiếm|trong\s+đó|gồm|với|có|được|và|,|:|;|-|\+)\s*", re.I)
+_TRAIL_FILLERS = re.compile(
+    r"\s*(?:đạt|là|chiếm|khoảng|trên|dưới|hơn|gần|tối\s+thiểu|tối\s+đa|ít\s+nhất|từ|có|với|tổ\s+chức|"
+    r"kiểm\s+tra|được|:|,)\s*$", re.I)
+
+
+def unit_from_label(label: Optional[str]) -> Optional[str]:
+    if not label:
+        return None
+    m = UNIT_IN_LABEL.search(label)
+    if not m:
+        return None
+    u = m.group("unit")
+    return re.sub(r"\s+", " ", u.lower()) if u else "%"
+
+
+def is_locality_stub(stub_header: Optional[str], labels: list[str]) -> bool:
+    if stub_header and any(key(stub_header).startswith(k) for k in _LOCALITY_KEYS if len(k) > 3):
+        return True
+    named = [lab for lab in labels if lab]
+    hits = sum(1 for lab in named if any(key(lab).startswith(k + " ") for k in _LOCALITY_KEYS))
+    return bool(named) and hits >= 0.6 * len(named)
+
+
+def _kind_of(text: str) -> Optional[str]:
+    if contains_keyword(text, V.TARGET_WORDS):
+        return "target"
+    if contains_keyword(text, V.ACTUAL_WORDS):
+        return "actual"
+    return None
+
+
+def measures_from_table(table: Table) -> list[Measure]:
+    out: list[Measure] = []
+    if not table.rows:
+        return out
+    width = len(table.columns)
+    kcol = 0 if table.columns and key(table.columns[0]) in ("stt", "tt", "so tt") else None
+    lcol = 0 if kcol is None else 1
+    labels = [r[lcol] if lcol < len(r) else None for r in table.rows]
+    locality = is_locality_stub(table.columns[lcol] if lcol < width else None, labels)
+    caption_kind = _kind_of(table.caption or "")
+    parent_label: Optional[str] = None
+    for r, (row, vals) in enumerate(zip(table.rows, table.values), start=1):
+        label = row[lcol] if lcol < len(row) else None
+        numbered = kcol is not None and bool(row[kcol])
+        if numbered or kcol is None:
+            parent_label = label if numbered else parent_label
+            indicator_base = label
+        else:
+            indicator_base = f"{parent_label} › {label}" if parent_label and label else label
+        for c, cv in enumerate(vals, start=1):
+            if cv is None or cv.value is None:
+                continue
+            col = table.columns[c - 1] if c - 1 < width else ""
+            leaf = col.split(" › ")[-1] if col else ""
+            if locality:
+                indicator, scope = leaf or (label or ""), label
+            else:
+                indicator, scope = indicator_base or leaf, None
+            unit = cv.unit or unit_from_label(leaf) or unit_from_label(label)
+            kind = _kind_of(col) or caption_kind or "actual"
+            qual = None
+            m = re.match(r"^\s*(trên|dưới|hơn|khoảng|tối thiểu|tối đa|gần)\s", cv.raw, re.I)
+            if m:
+                qual = m.group(1).lower()
+            out.append(Measure(indicator=clean(indicator) or "", value=cv.value, unit=unit, period=year_period(col),
+                               scope=clean(scope), kind=kind, qualifier=qual, raw=cv.raw,
+                               source=f"table:{table.id}:r{r}:c{c}", prov=Prov(page=table.page)))
+    return out
+
+
+def _clause_before(text: str, start: int, floor: int) -> str:
+    seg = text[floor:start]
+    cut = max(seg.rfind(";"), seg.rfind(". "), seg.rfind(":"), seg.rfind("("), seg.rfind(","))
+    if cut >= 0 and len(seg[cut + 1:].split()) >= 2:
+        seg = seg[cut + 1:]
+    elif cut >= 0:
+        # too short after the comma: take the clause before it as well
+        prev = seg[:cut]
+        cut2 = max(prev.rfind(";"), prev.rfind(". "), prev.rfind(":"), prev.rfind("("))
+        seg = seg[cut2 + 1:] if cut2 >= 0 else seg
+    seg = re.sub(r"^\s*[-+•]\s*", "", seg)
+    for _ in range(3):
+        seg = _TRAIL_FILLERS.sub("", seg)
+        seg = _LEAD_FILLERS.sub("", seg)
+    return clean(seg) or ""
+
+
+def _clause_after(text: str, end: int) -> str:
+    seg = text[end:]
+    m = re.search(r"[;:.,(]|\s(?:vào|đến|trong|năm|và)\s", seg)
+    seg = seg[: m.start()] if m else seg
+    return clean(seg) or ""
+
+
+def measures_from_text(text: str, page: Optional[int], context_kind: Optional[str] = None) -> list[Measure]:
+    """Quantities with a unit in running text; the indicator is the clause they measure."""
+    out: list[Measure] = []
+    floor = 0
+    sentence_kind = None
+    last_indicator = ""
+    for start, end, q in find_quantities(text):
+        sent_start = max(text.rfind(". ", 0, start) + 1, 0)
+        sent_end = text.find(". ", end)
+        sentence = text[sent_start: sent_end if sent_end >= 0 else len(text)]
+        before = _clause_before(text, start, max(floor, sent_start))
+        after = _clause_after(text, end)
+        lead_word = re.search(r"(chiếm|chiem)\s*$", text[max(0, start - 12):start], re.I)
+        if lead_word and last_indicator:
+            indicator = last_indicator
+        elif q.unit == "%" and after and not re.search(r"tỷ\s*lệ|tỉ\s*lệ|mức", before, re.I) and len(after.split()) >= 2:
+            indicator = after
+        else:
+            indicator = before or after
+        last_indicator = indicator
+        sentence_kind = _kind_of(sentence) if contains_keyword(sentence, ("phấn đấu", "mục tiêu", "chỉ tiêu")) else None
+        kind = sentence_kind or context_kind or "actual"
+        period = _period_near(text, sent_start, start, end, sent_end)
+        out.append(Measure(indicator=indicator, value=q.value, unit=q.unit, period=period, scope=None, kind=kind,
+                           qualifier=q.qualifier, raw=text[start:end] if not q.qualifier else q.raw,
+                           source=f"text:p{page}" if page else "text", prov=Prov(page=page)))
+        floor = end
+    return out
+
+
+def _period_near(text: str, sent_start: int, start: int, end: int, sent_end: int) -> Optional[str]:
+    """The year right after the number ("96,2% năm 2025") or, else, the sentence's time phrase."""
+    after = text[end: end + 14]
+    m = re.match(r"\s*(?:vào\s+)?(?:năm|nam)\s+(\d{4})", after)
+    if m:
+        return m.group(1)
+    before = text[sent_start:start]
+    m = re.search(r"(?:đến\s+hết\s+năm|đến\s+năm|năm|giai\s+đoạn)\s+(\d{4}(?:\s*[-–]\s*\d{4})?)", before, re.I)
+    if m:
+        return year_period(m.group(0))
+    return None

@@ -1,0 +1,90 @@
+"""One document from file to record: read the bytes (I/O at the edge), pick the source, run the
+stages, assemble the record of the contract."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Optional, Union
+
+from pipeline.document import DocState, SourceDoc
+from pipeline.record import OcrInfo, PageText, Record, Source
+from pipeline.sources.errors import SourceError
+from pipeline.stages import STAGES, run_stages
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
+PDF_SUFFIXES = {".pdf"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES
+MAX_TEXT_BYTES = 50 * 1024 * 1024
+MAX_PDF_BYTES = 2 * 1024 * 1024 * 1024
+
+
+def read_source(data: bytes, file: str, password: Optional[str] = None, max_pages: Optional[int] = None) -> SourceDoc:
+    """Bytes → SourceDoc, by the file's kind (suffix, checked against the content)."""
+    suffix = Path(file).suffix.lower()
+    if not data:
+        raise SourceError(file, "empty file (0 bytes)")
+    sha = hashlib.sha256(data).hexdigest()
+    if suffix in PDF_SUFFIXES or data[:5] == b"%PDF-":
+        if len(data) > MAX_PDF_BYTES:
+            raise SourceError(file, f"file too large ({len(data)} bytes > {MAX_PDF_BYTES})")
+        from pipeline.sources.pdf import pdf_to_source
+
+        return pdf_to_source(data, file, password=password, sha256=sha, max_pages=max_pages)
+    if suffix in TEXT_SUFFIXES:
+        if len(data) > MAX_TEXT_BYTES:
+            raise SourceError(file, f"text file too large ({len(data)} bytes > {MAX_TEXT_BYTES})")
+        from pipeline.sources.text import text_to_source
+
+        return text_to_source(data, file, sha256=sha)
+    raise SourceError(file, f"unsupported input type '{suffix or 'no suffix'}' (supported: .pdf, .txt, .md)")
+
+
+def extract(path_or_bytes: Union[str, Path, bytes], file: Optional[str] = None, password: Optional[str] = None,
+            max_pages: Optional[int] = None) -> Record:
+    """The record of one document. Raises SourceError when the input cannot be read at all."""
+    if isinstance(path_or_bytes, (str, Path)):
+        p = Path(path_or_bytes)
+        try:
+            data = p.read_bytes()
+        except OSError as exc:
+            raise SourceError(str(p), f"cannot read file: {exc.strerror or exc}")
+        file = file or p.name
+    else:
+        data = path_or_bytes
+        file = file or "document"
+    source = read_source(data, file, password=password, max_pages=max_pages)
+    state = run_stages(DocState(source=source), STAGES)
+    return record_from_state(state)
+
+
+def record_from_state(st: DocState) -> Record:
+    src = st.source
+    p = st.parts
+    pages = [PageText(number=pg.number, mode=pg.mode, text=_page_text(pg), confidence=pg.confidence)
+             for pg in src.pages]
+    rec = Record(
+        source=Source(file=src.file, sha256=src.sha256, media_type=src.media_type, page_count=len(src.pages),
+                      page_modes=[pg.mode for pg in src.pages], page_mode_reasons=[pg.mode_reason for pg in src.pages],
+                      ocr=OcrInfo(**src.ocr) if src.ocr else None),
+        pages=pages,
+        warnings=list(src.warnings) + list(st.warnings),
+        errors=list(src.errors) + list(st.errors),
+    )
+    for name in ("header", "signature"):
+        if name in p:
+            setattr(rec, name, p[name])
+    for name in ("recipients", "sections", "footnotes", "references", "tables", "measures", "assignments", "checks"):
+        if name in p:
+            setattr(rec, name, p[name])
+    for pg in src.pages:
+        if "needs OCR" in pg.mode_reason:
+            rec.warnings.append(f"page {pg.number}: {pg.mode_reason}; OCR is not available for this page")
+    if rec.errors or any("needs OCR" in pg.mode_reason for pg in src.pages):
+        rec.status = "partial"
+    return rec
+
+
+def _page_text(pg) -> str:
+    body = [ln.text for ln in pg.lines if ln.role not in ("footnote", "page-number", "rule") and ln.text]
+    notes = [ln.text for ln in pg.lines if ln.role == "footnote" and ln.text]
+    return "\n".join(body + notes)
