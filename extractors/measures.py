@@ -110,17 +110,32 @@ def _clause_before(text: str, start: int, floor: int) -> str:
 
 def _clause_after(text: str, end: int) -> str:
     seg = text[end:]
-    m = re.search(r"[;:.,(]|\s(?:vào|đến|trong|năm|và)\s", seg)
+    m = re.search(r"[;:.,(]|\s(?:vào|đến|trong|năm|và|trên\s+địa\s+bàn|với)\s", seg)
     seg = seg[: m.start()] if m else seg
     return clean(seg) or ""
 
 
-def measures_from_text(text: str, page: Optional[int], context_kind: Optional[str] = None) -> list[Measure]:
-    """Quantities with a unit in running text; the indicator is the clause they measure."""
+RATE_WORDS = re.compile(r"(?:tỷ|tỉ)\s*lệ|mức\s+độ|mức\s+hưởng", re.I)
+SPAN_PERIOD = re.compile(
+    r"""(?:từ|trong)\s+(?:năm\s+)?(?P<a>\d{4})      # "Từ năm 2009"
+        \s*(?:đến|-|–)\s*(?:năm\s+)?(?P<b>\d{4})    # "đến năm 2019"
+    """,
+    re.VERBOSE | re.I,
+)
+NOUN_UNITS = ("doanh nghiệp", "hội nghị", "đơn vị", "cơ sở", "bệnh viện", "phòng khám", "trạm y tế")
+
+
+def measures_from_text(text: str, page: Optional[int], context_kind: Optional[str] = None,
+                       doc_year: Optional[int] = None) -> list[Measure]:
+    """Quantities with a unit in running text; the indicator is the clause they measure.
+
+    A statistic about a year after the document's own is a target ("đến hết năm 2030, 100% …")."""
     out: list[Measure] = []
     floor = 0
     sentence_kind = None
     last_indicator = ""
+    lead = SPAN_PERIOD.match(text.strip())
+    block_period = f"{lead.group('a')}-{lead.group('b')}" if lead else None
     for start, end, q in find_quantities(text):
         sent_start = max(text.rfind(". ", 0, start) + 1, 0)
         sent_end = text.find(". ", end)
@@ -128,16 +143,23 @@ def measures_from_text(text: str, page: Optional[int], context_kind: Optional[st
         before = _clause_before(text, start, max(floor, sent_start))
         after = _clause_after(text, end)
         lead_word = re.search(r"(chiếm|chiem)\s*$", text[max(0, start - 12):start], re.I)
-        if lead_word and last_indicator:
-            indicator = last_indicator
-        elif q.unit == "%" and after and not re.search(r"tỷ\s*lệ|tỉ\s*lệ|mức", before, re.I) and len(after.split()) >= 2:
+        only_connectors = not re.sub(r"(?i)\b(?:năm|và|hoặc|đến|vào)\b|\d|[\s,;%]", "", before)
+        rate = RATE_WORDS.search(before)
+        if (lead_word or (only_connectors and out and out[-1].raw and floor)) and last_indicator:
+            indicator = last_indicator  # a share of the count before it, or a second value of one indicator
+        elif rate:
+            indicator = clean(before[rate.start():]) or before
+        elif q.unit == "%" and after and len(after.split()) >= 2:
             indicator = after
+        elif q.unit in NOUN_UNITS:
+            indicator = clean(f"{q.unit} {after}") if after else q.unit
         else:
             indicator = before or after
         last_indicator = indicator
         sentence_kind = _kind_of(sentence) if contains_keyword(sentence, ("phấn đấu", "mục tiêu", "chỉ tiêu")) else None
-        kind = sentence_kind or context_kind or "actual"
-        period = _period_near(text, sent_start, start, end, sent_end)
+        period = _period_near(text, sent_start, start, end, sent_end) or block_period
+        future = doc_year is not None and period is not None and period[:4].isdigit() and int(period[:4]) > doc_year
+        kind = sentence_kind or context_kind or ("target" if future else "actual")
         out.append(Measure(indicator=indicator, value=q.value, unit=q.unit, period=period, scope=None, kind=kind,
                            qualifier=q.qualifier, raw=text[start:end] if not q.qualifier else q.raw,
                            source=f"text:p{page}" if page else "text", prov=Prov(page=page)))
@@ -146,13 +168,22 @@ def measures_from_text(text: str, page: Optional[int], context_kind: Optional[st
 
 
 def _period_near(text: str, sent_start: int, start: int, end: int, sent_end: int) -> Optional[str]:
-    """The year right after the number ("96,2% năm 2025") or, else, the sentence's time phrase."""
+    """The year right after the number ("96,2% năm 2025"), a span or year earlier in the sentence,
+    or a "đến năm 2020" later in the same clause."""
     after = text[end: end + 14]
     m = re.match(r"\s*(?:vào\s+)?(?:năm|nam)\s+(\d{4})", after)
     if m:
         return m.group(1)
     before = text[sent_start:start]
+    m = SPAN_PERIOD.search(before)
+    if m:
+        return f"{m.group('a')}-{m.group('b')}"
     m = re.search(r"(?:đến\s+hết\s+năm|đến\s+năm|năm|giai\s+đoạn)\s+(\d{4}(?:\s*[-–]\s*\d{4})?)", before, re.I)
     if m:
         return year_period(m.group(0))
+    clause = text[end: sent_end if sent_end >= 0 else len(text)]
+    clause = re.split(r"[;:]", clause, maxsplit=1)[0]
+    m = re.search(r"(?:đến\s+hết\s+năm|đến\s+năm|vào\s+năm|trong\s+năm)\s+(\d{4})", clause, re.I)
+    if m:
+        return m.group(1)
     return None

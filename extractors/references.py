@@ -49,8 +49,15 @@ ISSUER_AFTER = re.compile(
     """,
     re.VERBOSE,
 )
+_KIND_START = re.compile(rf"(?:{_KIND_ALT})\s+(?:so\s+)?\d")
 SUBJECT_AFTER = re.compile(r"^\s*,?\s*(?=(?:ve|vee)\s)")
-_AGENCY_KEYS = tuple(key(a) for a in V.AGENCY_HEADS if a != "Các")
+# Bodies that start a new clause as its subject: ", Ban Thường vụ … xây dựng" ends a subject.
+_CLAUSE_SUBJECT_KEYS = tuple(key(a) for a in (
+    "Ban", "Ủy ban", "Uỷ ban", "UBND", "Sở", "Phòng", "Thành ủy", "Tỉnh ủy", "Tỉnh uỷ", "Huyện ủy", "Đảng ủy",
+    "Bộ", "Chính phủ", "Thủ tướng", "Hội đồng", "HĐND", "Trung tâm", "Đài"))
+
+
+_KIND_IN_NAME = re.compile(rf"(?<![a-z])(?:{_KIND_ALT})(?![a-z])")
 
 
 @dataclass
@@ -90,8 +97,12 @@ def _end_of_clause(folded: str, start: int, stop_at_agency: bool) -> int:
             return i
         if stop_at_agency and c == "," and folded[i + 1 : i + 2] == " ":
             rest = folded[i + 2 :]
-            if any(rest.startswith(a + " ") for a in _AGENCY_KEYS) and _upper_at(i + 2):
+            if any(rest.startswith(a + " ") for a in _CLAUSE_SUBJECT_KEYS) and _upper_at(i + 2):
                 return i
+            if _KIND_START.match(rest):
+                return i
+        if c == " " and folded.startswith(" va ", i) and _KIND_START.match(folded[i + 4:]):
+            return i  # "… và Kế hoạch số …": a second citation, not part of this subject
         i += 1
     return n
 
@@ -108,12 +119,18 @@ def references_in_text(text: str, where: str, page: Optional[int] = None) -> lis
     folded, offs = fold_with_offsets(text)
     _UPPER_AT[0] = "".join(text[offs[i]] for i in range(len(folded)))
     out: list[Citation] = []
-    for m in CITATION.finditer(folded):
+    pos0 = 0
+    while True:
+        m = CITATION.search(folded, pos0)
+        if m is None:
+            break
+        pos0 = m.end()
         num_f = m.group("num")
-        if not _is_doc_number(num_f, bool(m.group("so"))):
+        name = m.group("name") or ""
+        if (name and not m.group("so")) or _KIND_IN_NAME.search(name) or not _is_doc_number(num_f, bool(m.group("so"))):
+            # words between kind and number need a "số" and no other kind: "kế hoạch thực hiện Chỉ thị số 38"
+            pos0 = m.start("kind") + 1
             continue
-        if m.group("name") and not m.group("so"):
-            continue  # words between kind and number need a "số" to be a citation
         o = lambda i: offs[i]  # noqa: E731 - folded index -> original index
         kind = _kind_name(m.group("kind"))
         number = re.sub(r"\s+", "", text[o(m.start("num")) : o(m.end("num"))])
@@ -137,6 +154,12 @@ def references_in_text(text: str, where: str, page: Optional[int] = None) -> lis
                     pos += dm.end()
         subject = None
         sm = SUBJECT_AFTER.match(folded[pos:])
+        if sm is None:
+            # "… ngày 25/10/2017 Hội nghị lần thứ sáu … về …": a "về" later in the same clause
+            clause_end = _end_of_clause(folded, pos, stop_at_agency=True)
+            later = re.search(r"\s(?=(?:ve|vee)\s)", folded[pos:clause_end])
+            if later and not _KIND_START.search(folded[pos: pos + later.start()]):
+                sm = later
         if sm:
             s = pos + sm.end()
             e = _end_of_clause(folded, s, stop_at_agency=True)
@@ -153,7 +176,8 @@ def _issuer_end(folded: str, s: int) -> int:
     e = _end_of_clause(folded, s, stop_at_agency=False)
     seg = folded[s:e]
     cuts = [len(seg)]
-    for pat in (r"\s(?:ve|vee)\s", r",", r"\s(?:ngay)\s+\d", r"\s(?:thuc hien|ban hanh|tai)\s"):
+    for pat in (r"\s(?:ve|vee)\s", r",", r"\s(?:ngay)\s+\d", r"\s(?:thuc hien|ban hanh|tai)\s",
+                r"(?<=\))\s(?=[a-z])"):  # "(khóa XI) một số vấn đề …": the body's name ends at ")"
         mm = re.search(pat, seg)
         if mm:
             cuts.append(mm.start())

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from extractors.keywords import key
-from extractors.textnorm import clean, strip_trailing_punct
+from extractors.textnorm import clean
 from pipeline.document import Block
 from pipeline.record import Prov, Section
 
@@ -149,7 +149,7 @@ def sections_from_blocks(blocks: list) -> list[Section]:
             path = _Path(part=path.part, roman=path.roman, numeric=num.split("."))
         else:
             path = _Path(part=path.part, roman=path.roman, numeric=path.numeric, letter=num)
-        title_text = strip_trailing_punct(first_sentence(clean(title) or ""))
+        title_text = re.sub(r"\s*[.:]$", "", first_sentence(clean(title) or "").rstrip())
         if kind == "block":
             title_text = title
         sid = path.id()

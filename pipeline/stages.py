@@ -114,6 +114,8 @@ def recipients_stage(st: DocState):
 
 def measures_stage(st: DocState):
     L = st.parts["layout"]
+    h: Header = st.parts.get("header") or Header()
+    doc_year = int(h.date[:4]) if h.date else None
     out = []
     captions = {id(caption_for(L.body, i)) for i, b in enumerate(L.body) if isinstance(b, TableBlock)}
     context_kind = None
@@ -127,11 +129,11 @@ def measures_stage(st: DocState):
                     context_kind = "target"
             if id(b) in captions:
                 continue
-            out.extend(measures_from_text(b.text, b.page, context_kind))
+            out.extend(measures_from_text(b.text, b.page, context_kind, doc_year))
     for t in st.parts.get("tables", []):
         out.extend(measures_from_table(t))
     for f in L.footnotes:
-        out.extend(measures_from_text(f.text, f.lines[0].page))
+        out.extend(measures_from_text(f.text, f.lines[0].page, None, doc_year))
     return out
 
 
