@@ -114,3 +114,4 @@ def _span_for_folded(text: str, folded_len: int) -> int:
 
 def _index_for_folded(text: str, folded_index: int) -> int:
     return _span_for_folded(text, folded_index)
+

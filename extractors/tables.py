@@ -42,7 +42,7 @@ def merge_cut_rows(rows: list[Line]) -> list[tuple[list[Optional[str]], list[Lin
             width_ok = len(cells) == len(prev_cells)
             only_where_text = all(c is None or (i < len(prev_cells) and prev_cells[i]) for i, c in enumerate(cells))
             if (after_break and width_ok and not cells[0] and any(cells) and only_where_text
-                    and not any(_is_number_cell(c) for c in cells)):
+                    and not any(_is_number_cell(c) for c in cells) and _reads_on(prev_cells, cells)):
                 merged = [
                     clean(f"{p} {c}") if p and c else (p or c) for p, c in zip(prev_cells, cells)
                 ]
@@ -50,6 +50,19 @@ def merge_cut_rows(rows: list[Line]) -> list[tuple[list[Optional[str]], list[Lin
                 continue
         out.append((cells, [ln]))
     return out
+
+
+def _reads_on(prev: list[Optional[str]], cont: list[Optional[str]]) -> bool:
+    """Whether the cells after a break continue the row before it, rather than being the next
+    sibling row of a template ("Nhóm do …" after "Nhóm do …" is a sibling)."""
+    for p, c in zip(prev, cont):
+        if p and c:
+            if c[0].islower():
+                return True
+            if p.rstrip().endswith((".", ";", ":")):
+                return False
+            return p.split()[0].lower() != c.split()[0].lower()
+    return False
 
 
 def split_header(rows: list[list[Optional[str]]]) -> int:
@@ -112,15 +125,20 @@ def row_kind(cells: list[Optional[str]], lines: list[Line], kcol: Optional[int],
 def caption_for(body: list, index: int) -> Optional[Block]:
     """The heading or bold title just above a table ("(Kèm theo …)" lines skipped)."""
     i = index - 1
+    note: Optional[Block] = None
     while i >= 0:
         b = body[i]
         if not isinstance(b, Block):
             return None
         t = b.text.strip()
         if t.startswith("(") and t.endswith(")"):
+            if "kem theo" not in key(t) and note is None:
+                note = b  # "(đánh dấu x …)" under a caption belongs to it
             i -= 1
             continue
         if len(t) <= 300 and (b.bold or b.heading is not None or _looks_like_caption(t)):
+            if note is not None and i == index - 2:
+                return Block(text=f"{b.text} {note.text}", lines=b.lines + note.lines, bold=b.bold, heading=b.heading)
             return b
         return None
     return None

@@ -3,8 +3,23 @@
     from pipeline import extract
     record = extract("samples/000_text.txt")
     frames = record.to_pandas()
-"""
-from pipeline.extract import extract
-from pipeline.record import Record
 
-__all__ = ["extract", "Record"]
+Names are imported on first use, so that `pipeline.sources` or `pipeline.record` load alone.
+"""
+__all__ = ["extract", "Record", "load_record"]
+
+
+def __getattr__(name):
+    if name == "extract":
+        from pipeline.extract import extract
+
+        return extract
+    if name == "Record":
+        from pipeline.record import Record
+
+        return Record
+    if name == "load_record":
+        from pipeline.extract import load_record
+
+        return load_record
+    raise AttributeError(name)

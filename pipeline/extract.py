@@ -88,3 +88,8 @@ def _page_text(pg) -> str:
     body = [ln.text for ln in pg.lines if ln.role not in ("footnote", "page-number", "rule") and ln.text]
     notes = [ln.text for ln in pg.lines if ln.role == "footnote" and ln.text]
     return "\n".join(body + notes)
+
+
+def load_record(path: Union[str, Path]) -> Record:
+    """A record written by `baocao extract`, back as typed objects."""
+    return Record.model_validate_json(Path(path).read_text(encoding="utf-8"))

@@ -11,7 +11,7 @@ import re
 from typing import Optional
 
 from extractors import vocabulary as V
-from extractors.keywords import best_match, key, match_prefix
+from extractors.keywords import best_match, key
 from extractors.textnorm import collapse, starts_lower
 from pipeline.document import Block, FootnoteBody, Layout, Line, SourceDoc, TableBlock
 
@@ -142,8 +142,8 @@ def _looks_like_header_line(ln: Line) -> bool:
 # --- signature zone --------------------------------------------------------------------------
 
 def _is_recipients_label(text: str) -> bool:
-    return bool(re.match(r"^\s*(?:#+\s*)?(noi|n0i)\s*nh\w{0,3}n\b", key(text))) or bool(
-        match_prefix(text, [V.RECIPIENTS_LABEL], threshold=75))
+    # "Nơi nhận", OCR'd "Noi nhgn", "N0i nhan"
+    return bool(re.match(r"^\s*(?:#+\s*)?n[o0d]i\s*nh\w{0,3}n\b", key(text)))
 
 
 def _authority_at(text: str) -> Optional[int]:
@@ -165,30 +165,33 @@ def _find_signature_zone(lines: list[Line]) -> Optional[tuple[int, int]]:
         return None
     # the zone runs while lines look like recipients or signature lines
     end = start
-    seen_name = False
+    name_key: Optional[str] = None
+    name_box = None
     for j in range(start, len(lines)):
         ln = lines[j]
         t = ln.text.strip()
         if ln.cells is not None:
             break
+        if name_key is not None:
+            # after the name: the Nơi nhận column beside it goes on, and a repeated name is the same signer
+            left_col = bool(name_box and ln.box and ln.box[2] < name_box[0] and ln.page == lines[j - 1].page)
+            recipient_like = BULLET.match(t) or (BULLET.match(lines[j - 1].text) and not _is_upper_short(t))
+            if key(t) == name_key or (left_col and recipient_like and _zone_line(ln, lines[j - 1])):
+                end = j + 1
+                continue
+            break
         if j > start and (NUMBERED.match(t) and not BULLET.match(t)):
             break
         if j > start and ln.heading is not None and not _is_recipients_label(t):
             break
-        if seen_name and not (_is_name_like(t) and _same_name(t, lines, j)):
-            break
         if _zone_line(ln, lines[j - 1] if j > start else None):
             end = j + 1
             if _is_name_like(t) and not BULLET.match(t):
-                seen_name = True
+                name_key = key(t)
+                name_box = ln.box
         else:
             break
     return start, end
-
-
-def _same_name(t: str, lines: list[Line], j: int) -> bool:
-    prev = lines[j - 1].text.strip()
-    return key(prev) == key(t)
 
 
 def _zone_line(ln: Line, prev: Optional[Line]) -> bool:
@@ -347,6 +350,10 @@ def _continues(block: Block, ln: Line) -> bool:
         return bool(re.match(r"^\s*-\s*\d", text)) and bool(re.search(r"\d$", prev))
     if NUMBERED.match(text) and not ln.hard_break:
         return False
-    if ln.bold != block.bold and not ln.hard_break and ln.box is not None:
-        return False
+    if ln.box is not None and not ln.hard_break:
+        last = block.lines[-1]
+        if ln.bold != block.bold:
+            return False
+        if ln.size and last.size and abs(ln.size - last.size) > 0.6:
+            return False  # a change of type size starts a new block (a heading over its subtitle)
     return True

@@ -154,16 +154,31 @@ def _is_sup(w: _Word, base: Optional[_Word], body_size: float) -> bool:
 
 
 def _lines_from_words(words: list[_Word], body_size: float, number: int) -> list[Line]:
-    """Group words into lines by vertical overlap, splitting a line at wide gaps (columns)."""
-    words = sorted(words, key=lambda w: (round(w.bottom), w.x0))
+    """Group words into lines by baseline, then split a line at wide gaps (columns).
+
+    Baselines, not boxes: a 12.5 pt signature line beside two 10 pt Nơi nhận lines overlaps both
+    boxes but shares neither baseline. Superscript digits (small, raised) join the line they sit on.
+    """
+    small = [w for w in words if w.text.isdigit() and len(w.text) <= 3 and w.size <= 0.8 * body_size]
+    normal = sorted((w for w in words if w not in small), key=lambda w: (w.bottom, w.x0))
     rows: list[list[_Word]] = []
-    for w in words:
-        for row in rows[-3:]:
-            ref = max(row, key=lambda r: r.size)
-            overlap = min(ref.bottom, w.bottom) - max(ref.top, w.top)
-            if overlap > 0.3 * min(ref.bottom - ref.top, w.bottom - w.top):
+    for w in normal:
+        for row in reversed(rows[-4:]):
+            base = row[0].bottom
+            if abs(w.bottom - base) <= 0.35 * min(w.size, row[0].size):
                 row.append(w)
                 break
+        else:
+            rows.append([w])
+    for w in small:
+        best, best_d = None, None
+        for row in rows:
+            d = row[0].bottom - w.bottom
+            x_near = min(r.x0 for r in row) - 20 <= w.x0 <= max(r.x1 for r in row) + 20
+            if -1.0 <= d <= 0.7 * row[0].size and x_near and (best_d is None or abs(d) < best_d):
+                best, best_d = row, abs(d)
+        if best is not None:
+            best.append(w)
         else:
             rows.append([w])
     lines: list[Line] = []
@@ -221,7 +236,10 @@ def _mark_footnote_area(pl_page, lines: list[Line], body_size: float) -> None:
         return
     rule_top = max(r["top"] for r in rules)
     candidates = [ln for ln in lines if ln.box[1] > rule_top]
-    if candidates and all(ln.size <= body_size - 0.5 for ln in candidates if ln.text.strip()):
+    above = [ln.size for ln in lines if ln.box[3] <= rule_top and ln.text.strip()]
+    # footnotes are set smaller than the body above the rule (the page may hold more footnote text)
+    ref_size = statistics.median(above) if above else body_size
+    if candidates and all(ln.size <= ref_size - 0.5 for ln in candidates if ln.text.strip()):
         for ln in candidates:
             ln.role = "footnote"
             if ln.markers and ln.markers[0].offset == 0:
@@ -243,8 +261,14 @@ def _mark_paragraph_breaks(lines: list[Line], body_size: float) -> None:
         else:
             gap = ln.box[1] - prev.box[3]
             size = ln.size or body_size
-            indented = ln.cells is None and ln.box[0] > left + 0.8 * size and prev.cells is None
-            ln.break_before = gap > 0.45 * size or indented or ln.role != prev.role or (ln.cells is None) != (prev.cells is None)
+            # a first-line indent under a line that starts at the margin (centred lines are not indents)
+            indented = (ln.cells is None and prev.cells is None and ln.box[0] > left + 0.8 * size
+                        and prev.box[0] <= left + 2 and ln.box[0] > prev.box[0] + 0.8 * size)
+            if ln.cells is not None and prev.cells is not None:
+                ln.break_before = False  # rows of one table: a page change, not a gap, cuts a row
+            else:
+                ln.break_before = (gap > 0.45 * size or indented or ln.role != prev.role
+                                   or (ln.cells is None) != (prev.cells is None))
         prev = ln
 
 
