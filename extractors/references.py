@@ -26,7 +26,7 @@ CITATION = re.compile(
     (?<![a-z])(?P<kind>{_KIND_ALT})             # the document kind (folded)
     (?P<name>(?:\s+[a-z][\w,]*){{0,4}}?)         # a law's name before "số": "Luật BHYT số …"
     \s*
-    (?:(?P<so>so|s6|sb|s0|so:)\s*)?             # "số" (OCR: s6, sb)
+    (?:(?P<so>s[o0ebd6]{{0,2}}):?\s*)?            # "số" (OCR: s6, sb, sé, se6, a lone s)
     (?P<num>
         \d{{1,5}}                               # the number
         (?:\s?[-/]\s?[0-9a-z]+(?:\.[0-9a-z]+)*)*  # its symbol: /UBND, -CT/TW, /2016/NQ-HĐND, -CTr/Th.U
