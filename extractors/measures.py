@@ -110,9 +110,26 @@ def _clause_before(text: str, start: int, floor: int) -> str:
 
 def _clause_after(text: str, end: int) -> str:
     seg = text[end:]
-    m = re.search(r"[;:.,(]|\s(?:vào|đến|trong|năm|và|trên\s+địa\s+bàn|với)\s", seg)
-    seg = seg[: m.start()] if m else seg
+    stop = re.compile(r"[;:.,(]|\s(?:vào|đến|trong|năm|và|trên\s+địa\s+bàn|với)\s")
+    pos = 0
+    while True:
+        m = stop.search(seg, pos)
+        if m is None:
+            break
+        # "các xã, phường …": a comma after one or two words lists, it does not end the clause
+        if m.group(0) == "," and len(seg[:m.start()].split()) <= 2:
+            pos = m.end()
+            continue
+        seg = seg[: m.start()]
+        break
     return clean(seg) or ""
+
+
+def _printed_quantity(raw: str, qualifier: Optional[str]) -> str:
+    """The number and unit as printed, without the qualifier words around them."""
+    if qualifier:
+        raw = re.sub(rf"^\s*{re.escape(qualifier)}\s+|\s+{re.escape(qualifier)}\s*$", "", raw, flags=re.I)
+    return raw.strip()
 
 
 RATE_WORDS = re.compile(r"(?:tỷ|tỉ)\s*lệ|mức\s+độ|mức\s+hưởng", re.I)
@@ -161,7 +178,7 @@ def measures_from_text(text: str, page: Optional[int], context_kind: Optional[st
         future = doc_year is not None and period is not None and period[:4].isdigit() and int(period[:4]) > doc_year
         kind = sentence_kind or context_kind or ("target" if future else "actual")
         out.append(Measure(indicator=indicator, value=q.value, unit=q.unit, period=period, scope=None, kind=kind,
-                           qualifier=q.qualifier, raw=text[start:end] if not q.qualifier else q.raw,
+                           qualifier=q.qualifier, raw=_printed_quantity(text[start:end], q.qualifier),
                            source=f"text:p{page}" if page else "text", prov=Prov(page=page)))
         floor = end
     return out
