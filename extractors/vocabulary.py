@@ -126,3 +126,59 @@ LOCALITY_WORDS: tuple[str, ...] = (
     "Địa phương", "Xã, phường", "Phường, xã", "Xã, thị trấn", "Tên đơn vị",
 )
 TOTAL_WORDS: tuple[str, ...] = ("Cộng", "Tổng cộng", "Tổng số", "Toàn huyện", "Toàn tỉnh", "Tổng", "Toàn thành phố")
+
+# --- Assignments (extractors/assignments.py) ---------------------------------------------------
+
+# Document types that are plans: only they assign work.
+PLAN_DOC_TYPES: tuple[str, ...] = (
+    "KẾ HOẠCH", "CHƯƠNG TRÌNH HÀNH ĐỘNG", "CHƯƠNG TRÌNH", "ĐỀ ÁN", "PHƯƠNG ÁN",
+)
+
+# More headings that open the assignment part of a plan (beside ORGANIZE_HEADINGS).
+ORGANIZE_HEADINGS_MORE: tuple[str, ...] = (
+    "TỔ CHỨC THỰC HIỆN VÀ PHÂN CÔNG NHIỆM VỤ", "PHÂN CÔNG NHIỆM VỤ", "PHÂN CÔNG TRÁCH NHIỆM",
+    "TRÁCH NHIỆM THỰC HIỆN", "TRÁCH NHIỆM TỔ CHỨC THỰC HIỆN",
+)
+# Words that may follow the organize heading ("TỔ CHỨC THỰC HIỆN KẾ HOẠCH").
+ORGANIZE_HEADING_TAILS: tuple[str, ...] = ("kế hoạch", "kế hoạch này", "chương trình", "đề án")
+
+# Nouns after "các" that make a collective agency ("các sở, ngành", "các cơ quan, đơn vị").
+COLLECTIVE_AGENCY_NOUNS: tuple[str, ...] = (
+    "cơ quan", "đơn vị", "sở", "ban", "ngành", "phòng", "huyện", "thành phố", "thị xã", "xã",
+    "phường", "thị trấn", "tổ chức", "đoàn thể", "hội", "địa phương", "cấp ủy", "cấp", "doanh nghiệp",
+    "trường", "cơ sở", "trạm", "trung tâm", "bệnh viện", "ủy ban", "UBND", "chi bộ", "đảng ủy",
+    "huyện ủy", "thành ủy", "thành viên", "bộ", "tỉnh", "đồng chí",
+)
+# Capitalised phrases that start with an agency head word but name no agency.
+NON_AGENCY_STARTS: tuple[str, ...] = (
+    "Báo cáo", "Hội nghị", "Hội thảo", "Hội thi", "Ban hành", "Đoàn kết", "Trường hợp", "Bộ phận",
+    "Cục bộ", "Sở dĩ", "Phòng chống", "Phòng, chống", "Phòng ngừa", "Trung tâm hóa",
+)
+# Words that open a task after the agency of a sentence ("Sở Y tế tổ chức …"); lower case only.
+TASK_VERBS: tuple[str, ...] = (
+    "tiến hành", "đẩy mạnh", "tổ chức", "xây dựng", "tổng hợp", "thực hiện", "triển khai",
+    "tham mưu", "chỉ đạo", "hướng dẫn", "theo dõi", "đôn đốc", "kiểm tra", "giám sát", "rà soát",
+    "báo cáo", "định kỳ", "căn cứ", "chủ động", "tăng cường", "tập trung", "nghiên cứu", "ban hành",
+    "bố trí", "đảm bảo", "bảo đảm", "thường xuyên", "khẩn trương", "hằng năm", "hàng năm",
+    "hằng quý", "hàng quý", "hằng tháng", "hàng tháng", "vận động", "phổ biến", "cung cấp",
+    "đề xuất", "nâng cao", "quán triệt", "duy trì", "phát huy", "cập nhật", "kịp thời", "trình",
+    "gửi", "lập", "tiếp tục", "phấn đấu",
+)
+# Words before a task verb that make it a noun ("các tổ chức").
+NOUN_DETERMINERS: tuple[str, ...] = ("các", "những", "mọi", "một số")
+# Phrases that end the subject of a sentence inclusive ("… có liên quan định kỳ …").
+AGENCY_LIST_ENDS: tuple[str, ...] = ("liên quan",)
+# "Giao cho X …" and the phrases that make X responsible directly.
+ASSIGN_TO: tuple[str, ...] = ("giao cho",)
+ASSIGN_RESPONSIBLE: tuple[str, ...] = (
+    "giao trách nhiệm cho", "giao nhiệm vụ cho", "giao trách nhiệm", "giao nhiệm vụ",
+)
+# The prefix of a request ("Đề nghị Ủy ban MTTQ …") and the tail of a coordinator ("… phối hợp thực hiện").
+REQUEST_WORDS: tuple[str, ...] = ("đề nghị",)
+COORDINATE_TAILS: tuple[str, ...] = ("phối hợp thực hiện", "phối hợp")
+# Openers of a leading clause before the subject ("Căn cứ vào Kế hoạch …, các huyện …").
+CLAUSE_OPENERS: tuple[str, ...] = ("căn cứ", "trên cơ sở", "để", "nhằm")
+# Openers of the closing paragraph of a plan ("Trên đây là kế hoạch …").
+CLOSING_OPENERS: tuple[str, ...] = ("trên đây",)
+# Requests that open a closing directive to other bodies ("đề nghị các cấp ủy …", "yêu cầu …").
+CLOSING_REQUESTS: tuple[str, ...] = ("đề nghị", "yêu cầu")
