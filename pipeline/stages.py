@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from extractors.assignments import assignments_from_blocks
-from extractors.checks import check_header_annex_number, checks_for_table, checks_for_text
+from extractors.checks import (check_header_annex_number, checks_across_tables, checks_for_paragraphs,
+                               checks_for_table, checks_for_text)
 from extractors.footnotes import footnotes_from_bodies, orphan_markers
 from extractors.header import header_from_zone
 from extractors.keywords import key
@@ -145,11 +146,12 @@ def assignments_stage(st: DocState):
 def checks_stage(st: DocState):
     L = st.parts["layout"]
     out = []
-    for t in st.parts.get("tables", []):
+    tables = st.parts.get("tables", [])
+    for t in tables:
         out.extend(checks_for_table(t))
-    for b in L.body:
-        if isinstance(b, Block):
-            out.extend(checks_for_text(b.text, f"text:p{b.page}"))
+    out.extend(checks_across_tables(tables))
+    # paragraphs together: a total stated in one and its parts listed in the next ones
+    out.extend(checks_for_paragraphs([(b.text, f"text:p{b.page}") for b in L.body if isinstance(b, Block)]))
     for f in L.footnotes:
         out.extend(checks_for_text(f.text, f"text:p{f.lines[0].page}"))
     h: Header = st.parts.get("header") or Header()
