@@ -215,8 +215,9 @@ def split_agencies(text: str) -> list[str]:
 # --- building assignments ----------------------------------------------------------------------
 
 def make_assignment(agency: str, role: Role, task: Optional[str], block: Block) -> Assignment:
-    """An Assignment with the deadline of its task ("trước ngày 21/6/2019") and the block's place."""
-    task = clean(task)
+    """An Assignment with the deadline of its task ("trước ngày 21/6/2019") and the block's place.
+    The task's final "." goes, as a section title's does (golden/CONVENTIONS.md)."""
+    task = clean(re.sub(r"\s*\.$", "", task)) if task else None
     found = find_deadline(task) if task else None
     return Assignment(
         agency=agency, role=role, task=task,

@@ -44,14 +44,14 @@ def triples(found) -> list[tuple[str, str, str | None]]:
 @pytest.mark.parametrize("doc_type", ["KẾ HOẠCH", "KE HOACH", "CHƯƠNG TRÌNH HÀNH ĐỘNG", "CHƯƠNG TRÌNH"])
 def test_plans_yield(doc_type):
     assert is_plan(doc_type)
-    found = assignments_from_blocks(blocks("1. Tuyên truyền", "- Đơn vị chủ trì: Sở Y tế."), doc_type)
+    found = assignments_from_blocks(blocks("1. Tuyên truyền", "- Đơn vị chủ trì: Sở Y tế"), doc_type)
     assert triples(found) == [("Sở Y tế", "lead", "Tuyên truyền")]
 
 
 @pytest.mark.parametrize("doc_type", ["BÁO CÁO", "CÔNG VĂN", "QUYẾT ĐỊNH", None, ""])
 def test_other_documents_yield_nothing(doc_type):
     assert not is_plan(doc_type)
-    assert assignments_from_blocks(blocks("1. Tuyên truyền", "- Đơn vị chủ trì: Sở Y tế."), doc_type) == []
+    assert assignments_from_blocks(blocks("1. Tuyên truyền", "- Đơn vị chủ trì: Sở Y tế"), doc_type) == []
 
 
 # --- agency lists -----------------------------------------------------------------------------
@@ -100,16 +100,16 @@ def test_agency_at(text, is_agency):
 
 
 def test_subject_of_sentence_and_heading():
-    s = subject_of("Các Sở, ban, ngành và cơ quan liên quan định kỳ hàng năm báo cáo UBND tỉnh.")
+    s = subject_of("Các Sở, ban, ngành và cơ quan liên quan định kỳ hàng năm báo cáo UBND tỉnh")
     assert s.agencies == ["Các Sở, ban, ngành và cơ quan liên quan"]
     assert s.rest == "định kỳ hàng năm báo cáo UBND tỉnh."
-    s = subject_of("Căn cứ vào Kế hoạch của Ban Thường vụ, các huyện, thành ủy tiến hành tổng hợp.")
+    s = subject_of("Căn cứ vào Kế hoạch của Ban Thường vụ, các huyện, thành ủy tiến hành tổng hợp")
     assert s.agencies == ["các huyện, thành ủy"] and s.rest.startswith("tiến hành")
     s = subject_of("Đề nghị Ủy ban MTTQ và các tổ chức chính trị - xã hội tỉnh")
     assert s.agencies == ["Ủy ban MTTQ và các tổ chức chính trị - xã hội tỉnh"] and s.rest is None
     s = subject_of("Pé nghi Uy ban MTTQ huyén")  # OCR "Đề nghị"
     assert s.agencies == ["Uy ban MTTQ huyén"]
-    s = subject_of("+ Sở Y tế, Sở Tài chính: Bố trí kinh phí.")
+    s = subject_of("+ Sở Y tế, Sở Tài chính: Bố trí kinh phí")
     assert s.agencies == ["Sở Y tế", "Sở Tài chính"] and s.rest == "Bố trí kinh phí." and s.colon
     assert subject_of("Chế độ thông tin, báo cáo") is None
 
@@ -129,8 +129,8 @@ def test_organize_heading(title, expected):
 
 
 def test_labels():
-    assert label_of("- Đơn vị chủ trì: Sở Y tế.") == [("lead", "Sở Y tế")]
-    assert label_of("- Đơn vị phối hợp thực hiện: Các cơ quan có liên quan.") == [("coordinate", "Các cơ quan có liên quan")]
+    assert label_of("- Đơn vị chủ trì: Sở Y tế") == [("lead", "Sở Y tế")]
+    assert label_of("- Đơn vị phối hợp thực hiện: Các cơ quan có liên quan") == [("coordinate", "Các cơ quan có liên quan")]
     assert label_of("- Đơn vị chủ trì:") == [("lead", "")]
     assert label_of("Chủ trì: Sở Y tế; phối hợp: Sở Tài chính") == [("lead", "Sở Y tế"), ("coordinate", "Sở Tài chính")]
     assert label_of("- Don vi chu tri: So Y te") == [("lead", "So Y te")]  # diacritics lost
@@ -184,9 +184,9 @@ def test_empty_lead_label_takes_the_plus_items():
         "+ Hội Nông dân: không phải chủ trì.",
     ), "KẾ HOẠCH")
     assert triples(found) == [
-        ("Bảo hiểm xã hội thành phố", "lead", "Tăng cường công tác thông tin, tuyên truyền."),
-        ("Đài Truyền thanh - Truyền hình thành phố", "lead", "Biên tập tin, bài."),
-        ("Ban biên tập Trang thông tin điện tử thành phố", "lead", "Biên tập tin, bài."),
+        ("Bảo hiểm xã hội thành phố", "lead", "Tăng cường công tác thông tin, tuyên truyền"),
+        ("Đài Truyền thanh - Truyền hình thành phố", "lead", "Biên tập tin, bài"),
+        ("Ban biên tập Trang thông tin điện tử thành phố", "lead", "Biên tập tin, bài"),
         ("Phòng Tư pháp thành phố", "coordinate", "Đẩy mạnh công tác tuyên truyền"),
         ("Liên đoàn Lao động thành phố", "coordinate", "Đẩy mạnh công tác tuyên truyền"),
     ]
@@ -304,13 +304,13 @@ def test_organize_section():
     found = assignments_from_blocks(blocks(*PLAN), "KẾ HOẠCH")
     assert triples(found) == [
         ("Sở Y tế", "responsible", "Chủ trì, phối hợp với các Sở, ban, ngành theo dõi việc triển khai. "
-                                   "Chỉ đạo các cơ sở y tế: Thực hiện cải cách thủ tục khám, chữa bệnh."),
-        ("Phòng Văn hóa và Thông tin", "responsible", "Phối hợp tuyên truyền chính sách BHYT trước ngày 30/6/2024."),
+                                   "Chỉ đạo các cơ sở y tế: Thực hiện cải cách thủ tục khám, chữa bệnh"),
+        ("Phòng Văn hóa và Thông tin", "responsible", "Phối hợp tuyên truyền chính sách BHYT trước ngày 30/6/2024"),
         ("Trung tâm Văn hóa, Truyền thông và Thể thao huyện", "responsible",
-         "Phối hợp tuyên truyền chính sách BHYT trước ngày 30/6/2024."),
+         "Phối hợp tuyên truyền chính sách BHYT trước ngày 30/6/2024"),
         ("Các cơ quan, đơn vị có liên quan", "responsible",
-         "căn cứ chức năng, nhiệm vụ chủ động triển khai. Trong quá trình thực hiện, nếu có khó khăn kịp thời báo cáo."),
-        ("Ủy ban MTTQ Việt Nam tỉnh", "responsible", "Tăng cường vận động Nhân dân tham gia BHYT."),
+         "căn cứ chức năng, nhiệm vụ chủ động triển khai. Trong quá trình thực hiện, nếu có khó khăn kịp thời báo cáo"),
+        ("Ủy ban MTTQ Việt Nam tỉnh", "responsible", "Tăng cường vận động Nhân dân tham gia BHYT"),
         ("Các Sở, ban, ngành và cơ quan liên quan", "responsible",
          "định kỳ hằng năm báo cáo UBND tỉnh trước ngày 20/11"),
     ]
@@ -332,11 +332,11 @@ def test_organize_section_ocr():
     ), "KE HOACH")
     assert triples(found) == [
         ("Bao hiém xa hai huyén", "responsible",
-         "Phdi hop véi Phong Y té tham muu ban hanh ké hoach. Xay dung ké hoach truyén thong."),
-        ("Trung tim Y té huyén", "responsible", "Tap trung nang cao chat lugng kham, chira bénh."),
-        ("Bénh vién da khoa khu vyre", "responsible", "Tap trung nang cao chat lugng kham, chira bénh."),
+         "Phdi hop véi Phong Y té tham muu ban hanh ké hoach. Xay dung ké hoach truyén thong"),
+        ("Trung tim Y té huyén", "responsible", "Tap trung nang cao chat lugng kham, chira bénh"),
+        ("Bénh vién da khoa khu vyre", "responsible", "Tap trung nang cao chat lugng kham, chira bénh"),
         ("Uy ban MTTQ va cac té chire chinh tri - xa hdi huyén", "responsible",
-         "Phéi hop véi chinh quyén tuyén truyén."),
+         "Phéi hop véi chinh quyén tuyén truyén"),
     ]
 
 
@@ -368,7 +368,7 @@ def test_unnumbered_bold_organize_heading_and_tables_skipped():
     table = TableBlock(id="t1", rows=[Line(text="a\tb", page=2)])
     found = assignments_from_blocks([head, table, blk("1. Sở Tư pháp", page=2), blk("- Thẩm định văn bản.", page=3)],
                                     "KẾ HOẠCH")
-    assert triples(found) == [("Sở Tư pháp", "responsible", "Thẩm định văn bản.")]
+    assert triples(found) == [("Sở Tư pháp", "responsible", "Thẩm định văn bản")]
     assert found[0].prov.page == 2
 
 
