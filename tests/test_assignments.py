@@ -44,14 +44,14 @@ def triples(found) -> list[tuple[str, str, str | None]]:
 @pytest.mark.parametrize("doc_type", ["KẾ HOẠCH", "KE HOACH", "CHƯƠNG TRÌNH HÀNH ĐỘNG", "CHƯƠNG TRÌNH"])
 def test_plans_yield(doc_type):
     assert is_plan(doc_type)
-    found = assignments_from_blocks(blocks("1. Tuyên truyền", "- Đơn vị chủ trì: Sở Y tế"), doc_type)
+    found = assignments_from_blocks(blocks("1. Tuyên truyền", "- Đơn vị chủ trì: Sở Y tế."), doc_type)
     assert triples(found) == [("Sở Y tế", "lead", "Tuyên truyền")]
 
 
 @pytest.mark.parametrize("doc_type", ["BÁO CÁO", "CÔNG VĂN", "QUYẾT ĐỊNH", None, ""])
 def test_other_documents_yield_nothing(doc_type):
     assert not is_plan(doc_type)
-    assert assignments_from_blocks(blocks("1. Tuyên truyền", "- Đơn vị chủ trì: Sở Y tế"), doc_type) == []
+    assert assignments_from_blocks(blocks("1. Tuyên truyền", "- Đơn vị chủ trì: Sở Y tế."), doc_type) == []
 
 
 # --- agency lists -----------------------------------------------------------------------------
@@ -100,16 +100,16 @@ def test_agency_at(text, is_agency):
 
 
 def test_subject_of_sentence_and_heading():
-    s = subject_of("Các Sở, ban, ngành và cơ quan liên quan định kỳ hàng năm báo cáo UBND tỉnh")
+    s = subject_of("Các Sở, ban, ngành và cơ quan liên quan định kỳ hàng năm báo cáo UBND tỉnh.")
     assert s.agencies == ["Các Sở, ban, ngành và cơ quan liên quan"]
     assert s.rest == "định kỳ hàng năm báo cáo UBND tỉnh."
-    s = subject_of("Căn cứ vào Kế hoạch của Ban Thường vụ, các huyện, thành ủy tiến hành tổng hợp")
+    s = subject_of("Căn cứ vào Kế hoạch của Ban Thường vụ, các huyện, thành ủy tiến hành tổng hợp.")
     assert s.agencies == ["các huyện, thành ủy"] and s.rest.startswith("tiến hành")
     s = subject_of("Đề nghị Ủy ban MTTQ và các tổ chức chính trị - xã hội tỉnh")
     assert s.agencies == ["Ủy ban MTTQ và các tổ chức chính trị - xã hội tỉnh"] and s.rest is None
     s = subject_of("Pé nghi Uy ban MTTQ huyén")  # OCR "Đề nghị"
     assert s.agencies == ["Uy ban MTTQ huyén"]
-    s = subject_of("+ Sở Y tế, Sở Tài chính: Bố trí kinh phí")
+    s = subject_of("+ Sở Y tế, Sở Tài chính: Bố trí kinh phí.")
     assert s.agencies == ["Sở Y tế", "Sở Tài chính"] and s.rest == "Bố trí kinh phí." and s.colon
     assert subject_of("Chế độ thông tin, báo cáo") is None
 
@@ -129,8 +129,8 @@ def test_organize_heading(title, expected):
 
 
 def test_labels():
-    assert label_of("- Đơn vị chủ trì: Sở Y tế") == [("lead", "Sở Y tế")]
-    assert label_of("- Đơn vị phối hợp thực hiện: Các cơ quan có liên quan") == [("coordinate", "Các cơ quan có liên quan")]
+    assert label_of("- Đơn vị chủ trì: Sở Y tế.") == [("lead", "Sở Y tế")]
+    assert label_of("- Đơn vị phối hợp thực hiện: Các cơ quan có liên quan.") == [("coordinate", "Các cơ quan có liên quan")]
     assert label_of("- Đơn vị chủ trì:") == [("lead", "")]
     assert label_of("Chủ trì: Sở Y tế; phối hợp: Sở Tài chính") == [("lead", "Sở Y tế"), ("coordinate", "Sở Tài chính")]
     assert label_of("- Don vi chu tri: So Y te") == [("lead", "So Y te")]  # diacritics lost
