@@ -87,7 +87,7 @@ def measures_from_table(table: Table) -> list[Measure]:
                 qual = m.group(1).lower()
             out.append(Measure(indicator=clean(indicator) or "", value=cv.value, unit=unit, period=year_period(col),
                                scope=clean(scope), kind=kind, qualifier=qual, raw=cv.raw,
-                               source=f"table:{table.id}:r{r}:c{c}", prov=Prov(page=table.page)))
+                               source=f"table:{table.id}:r{r}:c{c}", prov=Prov(page=table.page, box=cv.box)))
     return out
 
 
@@ -143,10 +143,11 @@ NOUN_UNITS = ("doanh nghiệp", "hội nghị", "đơn vị", "cơ sở", "bện
 
 
 def measures_from_text(text: str, page: Optional[int], context_kind: Optional[str] = None,
-                       doc_year: Optional[int] = None) -> list[Measure]:
+                       doc_year: Optional[int] = None, locate=None) -> list[Measure]:
     """Quantities with a unit in running text; the indicator is the clause they measure.
 
-    A statistic about a year after the document's own is a target ("đến hết năm 2030, 100% …")."""
+    A statistic about a year after the document's own is a target ("đến hết năm 2030, 100% …").
+    `locate(offset) -> Prov` gives the provenance of a character (its line's page and box)."""
     out: list[Measure] = []
     floor = 0
     sentence_kind = None
@@ -174,12 +175,13 @@ def measures_from_text(text: str, page: Optional[int], context_kind: Optional[st
             indicator = before or after
         last_indicator = indicator
         sentence_kind = _kind_of(sentence) if contains_keyword(sentence, ("phấn đấu", "mục tiêu", "chỉ tiêu")) else None
+        prov = locate(start) if locate else Prov(page=page)
         period = _period_near(text, sent_start, start, end, sent_end) or block_period
         future = doc_year is not None and period is not None and period[:4].isdigit() and int(period[:4]) > doc_year
         kind = sentence_kind or context_kind or ("target" if future else "actual")
         out.append(Measure(indicator=indicator, value=q.value, unit=q.unit, period=period, scope=None, kind=kind,
                            qualifier=q.qualifier, raw=_printed_quantity(text[start:end], q.qualifier),
-                           source=f"text:p{page}" if page else "text", prov=Prov(page=page)))
+                           source=f"text:p{prov.page}" if prov.page else "text", prov=prov))
         floor = end
     return out
 

@@ -157,3 +157,32 @@ def sections_from_blocks(blocks: list) -> list[Section]:
                            page=b.page, raw=clean(b.text[:300]), prov=Prov(page=b.page, box=b.lines[0].box,
                                                                        confidence=b.lines[0].confidence)))
     return out
+
+
+def _ordinal(number: str) -> Optional[int]:
+    last = number.split(".")[-1]
+    if last.isdigit():
+        return int(last)
+    if re.fullmatch(r"[a-zđ]", last):
+        return ord(last) - ord("a") + 1
+    return roman_value(last)
+
+
+def numbering_warnings(sections: list[Section]) -> list[str]:
+    """Gaps and restarts in the printed numbering, kept as printed but reported ("4.5 after 4.3")."""
+    out: list[str] = []
+    last_child: dict[str, Section] = {}
+    for s in sections:
+        parent = s.id.rsplit(".", 1)[0] if "." in s.id else ""
+        prev = last_child.get(parent)
+        cur, before = _ordinal(s.number), _ordinal(prev.number) if prev else None
+        if prev is not None and cur is not None and before is not None and prev.level == s.level:
+            if cur > before + 1:
+                out.append(f"section numbering gap: {s.number} after {prev.number} (page {s.page})")
+            elif cur <= before:
+                out.append(f"section numbering restarts: {s.number} after {prev.number} (page {s.page})")
+        last_child[parent] = s
+        # a new parent starts its children afresh
+        for k in [k for k in last_child if k == s.id or k.startswith(s.id + ".")]:
+            del last_child[k]
+    return out

@@ -163,6 +163,7 @@ def table_from_block(tb: TableBlock, caption: Optional[Block]) -> Table:
     kinds, values = [], []
     for (cells, lines) in merged[nh:]:
         cells = cells + [None] * (width - len(cells))
+        boxes = [c.box for c in (lines[0].cells or [])] + [None] * width
         kinds.append(row_kind(cells, lines, kcol, lcol))
         row_vals = []
         for j, c in enumerate(cells):
@@ -170,7 +171,8 @@ def table_from_block(tb: TableBlock, caption: Optional[Block]) -> Table:
                 row_vals.append(None)
                 continue
             q = parse_quantity(c)
-            row_vals.append(CellValue(value=q.value, unit=q.unit, raw=c) if q and q.value is not None else None)
+            row_vals.append(CellValue(value=q.value, unit=q.unit, raw=c, box=boxes[j])
+                            if q and q.value is not None else None)
         values.append(row_vals)
     first = tb.rows[0]
     return Table(

@@ -101,6 +101,16 @@ class Block:
     def prov(self) -> Prov:
         return self.lines[0].prov
 
+    def prov_at(self, offset: int) -> Prov:
+        """Provenance of the line holding character `offset` of the block's text (lines are joined
+        with one space)."""
+        pos = 0
+        for ln in self.lines:
+            pos += len(ln.text.strip()) + 1
+            if offset < pos:
+                return ln.prov
+        return self.lines[-1].prov
+
 
 @dataclass
 class TableBlock:

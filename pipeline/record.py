@@ -115,6 +115,7 @@ class CellValue(Model):
     value: Optional[float] = None
     unit: Optional[str] = None
     raw: str
+    box: Optional[Box] = None
 
 
 class Table(Model):

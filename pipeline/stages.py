@@ -17,7 +17,7 @@ from extractors.header import header_from_zone
 from extractors.keywords import key
 from extractors.measures import measures_from_table, measures_from_text
 from extractors.references import Citation, merge_references, references_from_table, references_in_text
-from extractors.sections import heading_of, sections_from_blocks
+from extractors.sections import heading_of, numbering_warnings, sections_from_blocks
 from extractors.signature import recipients_from_lines, signature_from_lines
 from extractors.tables import caption_for, table_from_block
 from extractors.vocabulary import TARGET_WORDS
@@ -44,7 +44,9 @@ def header_stage(st: DocState) -> Header:
 
 
 def sections_stage(st: DocState):
-    return sections_from_blocks(st.parts["layout"].body)
+    sections = sections_from_blocks(st.parts["layout"].body)
+    st.warnings.extend(numbering_warnings(sections))
+    return sections
 
 
 def footnotes_stage(st: DocState):
@@ -86,6 +88,7 @@ def references_stage(st: DocState):
         if isinstance(b, Block):
             for c in references_in_text(b.text, "body", b.page):
                 c.self_cite = _self_citation(c, b.text, doc_kind)
+                c.ref.prov = b.prov_at(c.start)
                 cites.append(c)
             for m in b.markers:
                 body = by_marker.get(m.label)
@@ -130,7 +133,7 @@ def measures_stage(st: DocState):
                     context_kind = "target"
             if id(b) in captions:
                 continue
-            out.extend(measures_from_text(b.text, b.page, context_kind, doc_year))
+            out.extend(measures_from_text(b.text, b.page, context_kind, doc_year, locate=b.prov_at))
     for t in st.parts.get("tables", []):
         out.extend(measures_from_table(t))
     for f in L.footnotes:
