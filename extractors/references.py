@@ -135,11 +135,7 @@ def references_in_text(text: str, where: str, page: Optional[int] = None) -> lis
         kind = _kind_name(m.group("kind"))
         number = re.sub(r"\s+", "", text[o(m.start("num")) : o(m.end("num"))])
         pos = m.end()
-        date = None
-        dm = DATE_AFTER.match(folded[pos:])
-        if dm:
-            date = parse_date(text[o(pos + dm.start("date")) : o(pos + dm.end("date"))])
-            pos += dm.end()
+        date, pos = _date_after(text, folded, offs, pos)
         issuer = None
         im = ISSUER_AFTER.match(folded[pos:])
         if im:
@@ -147,11 +143,8 @@ def references_in_text(text: str, where: str, page: Optional[int] = None) -> lis
             e = _issuer_end(folded, s)
             issuer = clean(text[o(s) : o(e)].rstrip(" ,"))
             pos = e
-            if date is None:
-                dm = DATE_AFTER.match(folded[pos:])
-                if dm:
-                    date = parse_date(text[o(pos + dm.start("date")) : o(pos + dm.end("date"))])
-                    pos += dm.end()
+            if date is None:  # "… của Tỉnh ủy ngày 12/8/2021"
+                date, pos = _date_after(text, folded, offs, pos)
         subject = None
         sm = SUBJECT_AFTER.match(folded[pos:])
         if sm is None:
@@ -169,6 +162,14 @@ def references_in_text(text: str, where: str, page: Optional[int] = None) -> lis
                         raw=raw, prov=Prov(page=page))
         out.append(Citation(ref=ref, where=where, start=o(m.start())))
     return out
+
+
+def _date_after(text: str, folded: str, offs: list[int], pos: int) -> tuple[Optional[str], int]:
+    """The ISO date of a "ngày …" right at `pos` of the folded text, and the position after it."""
+    dm = DATE_AFTER.match(folded[pos:])
+    if not dm:
+        return None, pos
+    return parse_date(text[offs[pos + dm.start("date")]: offs[pos + dm.end("date")]]), pos + dm.end()
 
 
 def _issuer_end(folded: str, s: int) -> int:
