@@ -31,9 +31,21 @@ def _inputs(paths: Iterable[str]) -> tuple[list[Path], list[str]]:
 
 
 def _write_atomic(path: Path, text: str) -> None:
+    """Write beside the target, then rename over it: the old file stays whole until the new one is.
+    Nothing is left behind when the write fails (OSError is the caller's to report)."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise
 
 
 def _progress(total: int):
@@ -55,7 +67,11 @@ def cmd_extract(args) -> int:
     if not files:
         return EXIT_FAILED if problems else EXIT_USAGE
     out = Path(args.output)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"error: output folder {out}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
     failed = len(problems)
     used: set[str] = set()
     bar = _progress(len(files))
@@ -72,15 +88,21 @@ def cmd_extract(args) -> int:
                 rec = extract(f, password=args.password, max_pages=args.max_pages)
             except SourceError as exc:
                 failed += 1
-                print(f"error: {exc}", file=sys.stderr)
+                print(f"error: {f}: {exc.reason}", file=sys.stderr)
             except Exception as exc:  # an unexpected bug must not stop the batch
                 failed += 1
                 print(f"error: {f}: internal error {type(exc).__name__}: {exc}", file=sys.stderr)
             else:
-                _write_atomic(out / f"{stem}.json", rec.to_json())
-                if rec.status != "success":
-                    print(f"warning: {f}: {rec.status} ({len(rec.errors)} errors, {len(rec.warnings)} warnings)",
-                          file=sys.stderr)
+                target = out / f"{stem}.json"
+                try:
+                    _write_atomic(target, rec.to_json())
+                except OSError as exc:
+                    failed += 1
+                    print(f"error: {f}: cannot write {target}: {exc.strerror or exc}", file=sys.stderr)
+                else:
+                    if rec.status != "success":
+                        print(f"warning: {f}: {rec.status} ({len(rec.errors)} errors, {len(rec.warnings)} "
+                              "warnings)", file=sys.stderr)
             if bar:
                 bar.advance(task)
     finally:

@@ -44,17 +44,45 @@ def open_pdf(data: bytes, file: str, password: Optional[str] = None):
 
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise SourceError(file, "not a PDF (no %PDF signature)")
-    try:
-        pdf = pdfplumber.open(io.BytesIO(data), password=password or "")
-        _ = len(pdf.pages)
-    except PDFPasswordIncorrect:
+    # pdfminer encodes the password as Latin-1 for RC4/AES-128 files (UTF-8 for AES-256); writers
+    # use UTF-8 for a password outside Latin-1, so that spelling is tried next.
+    candidates = [password or ""]
+    if password and not password.isascii():
+        candidates.append(password.encode("utf-8").decode("latin-1"))
+    for k, pwd in enumerate(candidates):
+        try:
+            pdf = pdfplumber.open(io.BytesIO(data), password=pwd)
+            _ = len(pdf.pages)
+            return pdf
+        except (PDFSyntaxError, Exception) as raised:  # pdfminer raises many kinds on damaged files
+            exc = _unwrap(raised)
+            if k + 1 < len(candidates) and isinstance(exc, (PDFPasswordIncorrect, UnicodeEncodeError)):
+                continue
+            _raise_open_error(exc, file, password)
+    raise AssertionError("unreachable")
+
+
+def _raise_open_error(exc: BaseException, file: str, password: Optional[str]):
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    if isinstance(exc, PDFPasswordIncorrect) or (password and isinstance(exc, UnicodeEncodeError)):
         raise SourceError(file, "encrypted PDF: a password is needed to open it (use --password)"
                           if not password else "encrypted PDF: the password is wrong")
-    except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many kinds on damaged files
-        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
-            raise SourceError(file, f"encrypted PDF that cannot be opened: {exc}")
-        raise SourceError(file, f"corrupt or unreadable PDF ({type(exc).__name__}: {exc or 'no detail'})")
-    return pdf
+    if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
+        raise SourceError(file, f"encrypted PDF that cannot be opened: {exc}")
+    raise SourceError(file, f"corrupt or unreadable PDF ({type(exc).__name__}: {exc or 'no detail'})")
+
+
+def _unwrap(exc: BaseException) -> BaseException:
+    """pdfplumber wraps pdfminer's exceptions in PdfminerException (the original is its first
+    argument and its context): the original, so that a wrong password is told from damage."""
+    seen = 0
+    while type(exc).__name__ == "PdfminerException" and seen < 5:
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc.__context__
+        if inner is None:
+            break
+        exc, seen = inner, seen + 1
+    return exc
 
 
 def pdf_to_source(data: bytes, file: str, password: Optional[str] = None, sha256: Optional[str] = None,
