@@ -25,7 +25,8 @@ REF_LINE = re.compile(
         (?P<ref>
           (?P<num>\d+)?                        # the number, blank in drafts
           \s*                                  # stray spaces before the symbol
-          [-/]\s*[A-Za-zĐđ0-9][\w./\-]*        # symbol: /KH-UBND, -BC/ThU
+          [-/]\s*[A-Za-zĐđ0-9][\w.]*          # symbol: /KH-UBND, -BC/ThU
+          (?:\s*[-/]\s*[A-Za-zĐđ0-9][\w.]*)*   # more parts, stray spaces allowed: /KH- UBND
         )
     """,
     re.VERBOSE,
@@ -161,7 +162,9 @@ def _set_issuer(h: Header, ev: dict, lines: list[tuple[Line, str]]) -> None:
         ev["issuer"] = _ev(lines[0][0], texts[0])
         return
     last = texts[-1]
-    last_is_locality = any(key(last).startswith(key(w)) for w in LOCALITY_START)
+    # "HUYỆN …" continues "ỦY BAN NHÂN DÂN"; "HUYỆN ỦY …" is a party committee, a body of its own
+    last_is_locality = any(key(last).startswith(key(w)) for w in LOCALITY_START) and not re.match(
+        r"^(huyen|tinh|thanh|thi|quan|xa|phuong)\s+(uy|ủy|uỷ)\b", key(last))
     if last_is_locality and len(texts) == 2:
         # one body printed over two lines: "ỦY BAN NHÂN DÂN" / "HUYỆN …"
         h.issuer = " ".join(texts)

@@ -25,8 +25,12 @@ ROMAN_HEAD = re.compile(
 )
 ARABIC_HEAD = re.compile(
     r"""^\s*
-        (?P<num>\d{1,2}(?:\.\d{1,2}){0,3})   # 1 / 4.3 / 2.1.1
-        \s?[.)]\s*                         # the closing dot or parenthesis
+        (?:
+          (?P<dotted>\d{1,2}(?:\.\d{1,2}){1,3})  # a dotted number without its final dot: "1.1 Khái quát"
+          \s+(?=[A-ZĐÀ-Ỹ])                    # followed by a capitalised title
+        | (?P<num>\d{1,2}(?:\.\d{1,2}){0,3})   # 1 / 4.3 / 2.1.1
+          \s?[.)]\s*                         # the closing dot or parenthesis
+        )
         (?P<title>\S.*)$
     """,
     re.VERBOSE | re.S,
@@ -84,10 +88,20 @@ def roman_value(s: str) -> Optional[int]:
     return total
 
 
+def to_roman(n: int) -> str:
+    out = ""
+    for value, letters in ((50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
 def normalize_roman(raw: str) -> Optional[str]:
-    """'Il' → 'II', 'I11' → 'III', '|' → 'I' (OCR), validated as a roman numeral."""
+    """'Il' → 'II', 'I11' → 'III', '|' → 'I' (OCR), validated as a well-formed roman numeral ("VX" is not)."""
     s = raw.replace("|", "I").replace("l", "I").replace("1", "I")
-    return s if roman_value(s) else None
+    v = roman_value(s)
+    return s if v and to_roman(v) == s else None
 
 
 def first_sentence(text: str) -> str:
@@ -122,7 +136,7 @@ def heading_of(text: str) -> Optional[tuple[str, str, str]]:
             return "roman", num, m.group("title")
     m = ARABIC_HEAD.match(text)
     if m and not re.match(r"^\s*\d{1,2}[.,]\d{3}", text):  # not a number like 1.210
-        return "arabic", m.group("num"), m.group("title")
+        return "arabic", m.group("num") or m.group("dotted"), m.group("title")
     m = LETTER_HEAD.match(text)
     if m:
         return "letter", m.group("num"), m.group("title")
@@ -132,13 +146,18 @@ def heading_of(text: str) -> Optional[tuple[str, str, str]]:
 def sections_from_blocks(blocks: list) -> list[Section]:
     path = _Path()
     out: list[Section] = []
-    for b in blocks:
+    for i, b in enumerate(blocks):
         if not isinstance(b, Block):
             continue
         h = heading_of(b.text)
         if h is None:
             continue
         kind, num, title = h
+        if kind == "part" and not title.strip():
+            # "PHẦN I" alone on its line takes the next line as its title
+            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+            if isinstance(nxt, Block) and heading_of(nxt.text) is None and len(nxt.text) < 200:
+                title = nxt.text
         if kind == "part":
             path = _Path(part=f"PHẦN {num}")
         elif kind == "block":

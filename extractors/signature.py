@@ -14,7 +14,7 @@ AUTHORITY = re.compile(r"^\s*(?:T/M|T\.M|TM\.?|Q\.|TL\.|TUQ\.)\s+\S", re.I)
 DEPUTY = re.compile(r"^\s*KT\.?\s+\S")
 NAME = re.compile(r"^[A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,4}$")
 BULLET = re.compile(r"^\s*[-+•–]\s*")
-LABEL = re.compile(r"^\s*(?:n[o0]i\s*nh\w{0,3}n)\s*:?", re.I)
+LABEL = re.compile(r"^\s*(?:#+\s*)?n[o0d]i\s*nh\w{0,3}n\s*:?", re.I)  # on the folded key
 
 
 def _ev(ln: Line, raw: str) -> Evidence:
@@ -42,19 +42,31 @@ def signature_from_lines(lines: list[Line]) -> Signature:
     return sig
 
 
+def _orig_len(text: str, folded_len: int) -> int:
+    """How many characters of `text` fold to the first `folded_len` characters of its key."""
+    for i in range(len(text) + 1):
+        if len(key(text[:i])) >= folded_len:
+            return i
+    return len(text)
+
+
 def recipients_from_lines(lines: list[Line]) -> list[str]:
     items: list[str] = []
     for ln in lines:
         t = ln.text.strip()
-        if LABEL.match(key(t)) or LABEL.match(t):
-            rest = LABEL.sub("", t, count=1).strip() if LABEL.match(t) else ""
+        m = LABEL.match(key(t))
+        if m:
+            # what follows the label is an item only when it is one ("Nơi nhận: - Sở Y tế;"), not a stamp
+            rest = t[_orig_len(t, m.end()):].strip()
             if rest and BULLET.match(rest):
                 items.append(rest)
             continue
         if BULLET.match(t):
             items.append(t)
+        elif items and not items[-1].rstrip().endswith((";", ".")):
+            items[-1] = f"{items[-1]} {t}"  # an item cut at the line end (also after a comma)
         elif items:
-            items[-1] = f"{items[-1]} {t}"
+            items.append(t)  # after an item closed by ";": a new item whose dash the OCR lost
     out = []
     for it in items:
         it = BULLET.sub("", it, count=1)

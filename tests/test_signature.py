@@ -107,13 +107,9 @@ RECIPIENTS = [
     (("Nơi nhận:", "-  Sở   Y  tế ;"), ["Sở Y tế"]),
     # an item on the label's own line
     (("Noi nhan: - So Y te;", "- Luu VT."), ["So Y te", "Luu VT."]),
-    bug((("Nơi nhận: - Sở Y tế;", "- Lưu VT."), ["Sở Y tế", "Lưu VT."]),
-        "an item on the label line is kept only when the label has no diacritics: LABEL (signature.py:17) has [o0] "
-        "and cannot match 'Nơi' in the raw text at signature.py:50, so 'Sở Y tế' is dropped"),
-    bug((("Nơi nhận:", "- Trung tâm Y tế huyện;", "UBND các xã, thị trấn;", "- Lưu VT."),
+    (("Nơi nhận: - Sở Y tế;", "- Lưu VT."), ["Sở Y tế", "Lưu VT."]),
+    (("Nơi nhận:", "- Trung tâm Y tế huyện;", "UBND các xã, thị trấn;", "- Lưu VT."),
          ["Trung tâm Y tế huyện", "UBND các xã, thị trấn", "Lưu VT."]),
-        "a line without bullet after an item closed by ';' (OCR lost the dash, seed 003) is joined to it as a "
-        "continuation (signature.py:56-57); layout._zone_line already treats ',;.' as closing an item"),
     # nothing to list
     (("Nơi nhận:",), []),
     (("Nơi nhận:", "-"), []),

@@ -68,7 +68,7 @@ def inline_to_text(raw: str) -> _Inline:
     markers: list[Marker] = []
     pos = 0
     for m in SUP.finditer(raw):
-        out += strip_markup(raw[pos : m.start()])
+        out += nfc(strip_markup(raw[pos : m.start()]))  # offsets count composed characters
         markers.append(Marker(label=m.group(1).strip(), offset=len(collapse(out)) if out.strip() else 0))
         pos = m.end()
     out += strip_markup(raw[pos:])
@@ -110,7 +110,7 @@ def _parse_lines(raw_lines: list[str]) -> list[Line]:
     pending_hard = False
     bold_open = False
     for raw in raw_lines:
-        if raw.strip() == "\f" or raw == "\f":
+        if raw.strip(" \t") == "\f":
             out.append(Line(text="", page=0, role="page-break"))
             pending_break = True
             continue
