@@ -26,9 +26,6 @@ def header(*texts: str, doc_type: str | None = None, title: tuple[str, ...] = ()
     return {f: getattr(h, f) for f in FIELDS}
 
 
-def bug(case: tuple, reason: str):
-    return pytest.param(*case, marks=pytest.mark.xfail(strict=True, reason=reason))
-
 
 # --- "Số" line: ref as printed with spaces removed, number its leading integer ------------------
 

@@ -12,9 +12,6 @@ from extractors.sections import first_sentence, heading_of, normalize_roman, sec
 from pipeline.document import Block, Cell, Line, TableBlock
 
 
-def bug(case: tuple, reason: str):
-    return pytest.param(*case, marks=pytest.mark.xfail(strict=True, reason=reason))
-
 
 HEADINGS = [
     # (block text, (kind, number, title) or None)

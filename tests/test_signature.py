@@ -23,9 +23,6 @@ def sig(*texts: str) -> tuple:
     return (s.authority, s.deputy, s.position, s.signer)
 
 
-def bug(case: tuple, reason: str):
-    return pytest.param(*case, marks=pytest.mark.xfail(strict=True, reason=reason))
-
 
 SIGNATURES = [
     # (zone lines, (authority, deputy, position, signer))

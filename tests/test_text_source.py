@@ -30,9 +30,6 @@ def one_line(raw: str):
     return ln
 
 
-def bug(case: tuple, reason: str):
-    return pytest.param(*case, marks=pytest.mark.xfail(strict=True, reason=reason))
-
 
 # --- markup ---------------------------------------------------------------------------------------
 
