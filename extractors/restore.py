@@ -1,0 +1,813 @@
+"""Restore lost Vietnamese diacritics, and repair an English-model OCR's letters, from real Vietnamese.
+
+Text whose diacritics were stripped ("Thuc hien chi tieu bao phu") or read by an OCR without the
+Vietnamese model ("Thuc hién chi tiéu bao phia ... s6 ... ty 1€") is turned back into Vietnamese
+("Thực hiện chỉ tiêu bao phủ ... số ... tỷ lệ") by a syllable language model built from real
+Vietnamese text (`tools/build_restorer.py` writes `extractors/data/restorer.json.gz`):
+
+- the text is tokenized keeping spacing, punctuation, numbers and case exactly;
+- each word token gets candidates: the valid syllables whose folded key (no diacritics, đ→d) is the
+  token's, or, for a token that is no Vietnamese, the keys an OCR repair reaches ("s6"→so, "ciia"→
+  cua, "ngudi"→nguoi, "1€"→le); diacritics the token still has are evidence ("hién" → hiện);
+- Viterbi over syllable bigrams (Witten-Bell back-off to unigrams; place names of the gazetteer when
+  the token is capitalized; the project's vocabulary as phrases) picks the sequence;
+- the input's case is kept ("KE HOACH" → "KẾ HOẠCH", "Son Duong" → "Sơn Dương").
+
+Pure: no I/O but loading the shipped model once, lazily. `vietnamese_score` tells how much of a text
+is Vietnamese as written (a text layer that is not real Vietnamese scores low).
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+MODEL_PATH = Path(__file__).resolve().parent / "data" / "restorer.json.gz"
+
+# ------------------------------------------------------------------------------------------------
+# Vietnamese orthography: syllable structure, tone marks, canonical tone placement, folding.
+
+_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
+_MOD_MARKS = "\u0302\u0306\u031b"  # circumflex, breve, horn
+_VOWELS = "aăâeêioôơuưy"
+_MOD_VOWELS = "ăâêôơư"
+_STOP_CODAS = ("c", "ch", "p", "t")
+_ONSETS = (
+    "ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr",
+    "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x",
+)
+_CODAS = ("ch", "ng", "nh", "c", "m", "n", "p", "t")
+RHYMES: frozenset[str] = frozenset(
+    """a ac ach ai am an ang anh ao ap at au ay
+    ăc ăm ăn ăng ăp ăt
+    âc âm ân âng âp ât âu ây
+    e ec em en eng eo ep et
+    ê êch êm ên ênh êp êt êu
+    i ia ich im in inh ip it iu iêc iêm iên iêng iêp iêt iêu
+    o oc oi om on ong op ot ooc oong
+    ô ôc ôi ôm ôn ông ôp ôt
+    ơ ơi ơm ơn ơp ơt
+    u ua uc ui um un ung up ut uôc uôi uôm uôn uông uôt
+    ư ưa ưc ưi ưm ưn ưng ưt ưu ươc ươi ươm ươn ương ươp ươt ươu
+    y yêm yên yêng yêt yêu
+    oa oac oach oai oam oan oang oanh oap oat oay oăc oăm oăn oăng oăt
+    oe oen oet oeo oem oeng
+    uân uâng uât uây
+    uê uêch uênh uên uêt
+    uy uya uych uyn uynh uyp uyt uyu uyên uyêt
+    uơ""".split()
+)
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Folded key: lower case, no diacritics, đ→d (other characters kept)."""
+    out = []
+    for ch in unicodedata.normalize("NFD", text.lower()):
+        if unicodedata.combining(ch):
+            continue
+        out.append("d" if ch == "đ" else ch)
+    return "".join(out)
+
+
+def split_tone(syl: str) -> tuple[str, Optional[str]]:
+    """(syllable without its tone mark, the tone mark or None); ("", "multi") for two tone marks."""
+    tone = None
+    out = []
+    for ch in unicodedata.normalize("NFD", syl):
+        if ch in _TONE_MARKS:
+            if tone is not None:
+                return "", "multi"
+            tone = ch
+        else:
+            out.append(ch)
+    return nfc("".join(out)), tone
+
+
+def _parts(toneless: str) -> Optional[tuple[str, str, str]]:
+    """(onset, vowel cluster, coda) of a lower-case toneless syllable, or None when it is none."""
+    s = toneless
+    onset = ""
+    for o in _ONSETS:
+        if s.startswith(o):
+            onset = o
+            break
+    rest = s[len(onset):]
+    if onset == "gi" and (not rest or rest[0] not in _VOWELS):
+        onset, rest = "g", s[1:]
+    if onset == "qu" and (not rest or rest[0] not in _VOWELS):
+        return None
+    i = 0
+    while i < len(rest) and rest[i] in _VOWELS:
+        i += 1
+    cluster, coda = rest[:i], rest[i:]
+    if not cluster or (coda and coda not in _CODAS):
+        return None
+    rhyme = cluster + coda
+    if onset == "qu":
+        ok = rhyme in RHYMES or ("u" + rhyme) in RHYMES or ("o" + rhyme) in RHYMES
+    elif onset == "gi":
+        ok = rhyme in RHYMES or ("i" + rhyme) in RHYMES
+    else:
+        ok = rhyme in RHYMES
+    return (onset, cluster, coda) if ok else None
+
+
+def _tone_index(cluster: str, coda: str) -> int:
+    mods = [i for i, c in enumerate(cluster) if c in _MOD_VOWELS]
+    if mods:
+        return mods[-1]
+    if coda:
+        return len(cluster) - 1
+    return 1 if len(cluster) == 3 else 0
+
+
+@lru_cache(maxsize=65536)
+def canonical(syl: str) -> Optional[str]:
+    """The syllable in lower case with its tone mark where the seeds' documents put it ("hoá" → "hóa",
+    "thuỷ" → "thủy"), or None when `syl` is no Vietnamese syllable (structure, one tone at most,
+    a stop coda -c/-ch/-p/-t only with sắc or nặng)."""
+    syl = nfc(syl.lower())
+    toneless, tone = split_tone(syl)
+    if tone == "multi" or not toneless:
+        return None
+    parts = _parts(toneless)
+    if parts is None:
+        return None
+    onset, cluster, coda = parts
+    if coda in _STOP_CODAS and tone not in (None, "\u0301", "\u0323"):
+        return None
+    if tone is None:
+        return toneless
+    idx = len(onset) + _tone_index(cluster, coda)
+    base = unicodedata.normalize("NFD", toneless)
+    # insert the tone after the base letter (and its modifier) at idx in the NFC string
+    chars = list(toneless)
+    chars[idx] = nfc(unicodedata.normalize("NFD", chars[idx]) + tone)
+    del base
+    return "".join(chars)
+
+
+def is_syllable_form(token: str) -> bool:
+    """True when `token` (any case) is a Vietnamese syllable in structure, as written."""
+    return canonical(token) is not None
+
+
+def _has_marks(text: str) -> bool:
+    return any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", text)) or "đ" in text.lower()
+
+
+# ------------------------------------------------------------------------------------------------
+# The model (loaded once, lazily)
+
+class _Model:
+    def __init__(self, data: dict):
+        self.meta = data.get("meta", {})
+        self.tokens: list[str] = data["tokens"]
+        self.index = {t: i for i, t in enumerate(self.tokens)}
+        self.n_syl: int = data["n_syllables"]
+        self.V = V = len(self.tokens)
+        uni = data["unigram"]
+        self.uni = uni
+        n = sum(uni)
+        k = 0.5
+        self.pu = [(c + k) / (n + k * V) for c in uni]
+        self.log_pu = [math.log(p) for p in self.pu]
+        self.big: dict[int, float] = {}
+        self.left = [0.0] * V
+        self.types = [0] * V
+        b = data["bigram"]
+        for i in range(0, len(b), 3):
+            a, c, w = b[i], b[i + 1], b[i + 2]
+            self.big[a * V + c] = w
+            self.left[a] += w
+            self.types[a] += 1
+        self.prop: dict[int, float] = {}
+        self.prop_left = [0.0] * V
+        self.prop_types = [0] * V
+        p = data["place_bigram"]
+        for i in range(0, len(p), 3):
+            a, c, w = p[i], p[i + 1], p[i + 2]
+            self.prop[a * V + c] = w
+            self.prop_left[a] += w
+            self.prop_types[a] += 1
+        self.candidates: dict[str, list[int]] = data["candidates"]
+        self.syllables = frozenset(self.tokens[: self.n_syl])
+        self.abbreviations: dict[str, str] = data.get("abbreviations", {})
+        self.keys = frozenset(self.candidates)
+        # A trie of folded keys for OCR repairs: node -> {char: node}; terminal keys.
+        self.trie: list[dict[str, int]] = [{}]
+        self.trie_key: list[Optional[str]] = [None]
+        for key in sorted(self.candidates):
+            node = 0
+            for ch in key:
+                nxt = self.trie[node].get(ch)
+                if nxt is None:
+                    nxt = len(self.trie)
+                    self.trie.append({})
+                    self.trie_key.append(None)
+                    self.trie[node][ch] = nxt
+                node = nxt
+            self.trie_key[node] = key
+        self._lm_cache: dict[tuple[int, int, bool], float] = {}
+
+    def lm(self, a: int, b: int, cap: bool) -> float:
+        """log P(b | a): Witten-Bell over syllable bigrams, place names weighed by `cap`."""
+        ck = (a, b, cap)
+        hit = self._lm_cache.get(ck)
+        if hit is not None:
+            return hit
+        w = W_PLACE_CAP if cap else W_PLACE
+        key = a * self.V + b
+        c_ab = self.big.get(key, 0.0) + w * self.prop.get(key, 0.0)
+        c_a = self.left[a] + w * self.prop_left[a]
+        t_a = self.types[a] + (self.prop_types[a] if w else 0)
+        if c_a <= 0:
+            val = self.log_pu[b]
+        else:
+            val = math.log((c_ab + t_a * self.pu[b]) / (c_a + t_a))
+        if len(self._lm_cache) < 2_000_000:
+            self._lm_cache[ck] = val
+        return val
+
+
+W_PLACE = 0.3  # weight of a place-name bigram before a lower-case token
+W_PLACE_CAP = 6.0  # ... before a capitalized one ("huyện Sơn Dương")
+
+_MODEL: Optional[_Model] = None
+_MODEL_LOCK = threading.Lock()
+
+
+def model() -> _Model:
+    global _MODEL
+    if _MODEL is None:
+        with _MODEL_LOCK:
+            if _MODEL is None:
+                with gzip.open(MODEL_PATH, "rt", encoding="utf-8") as fh:
+                    _MODEL = _Model(json.load(fh))
+    return _MODEL
+
+
+# ------------------------------------------------------------------------------------------------
+# Tokens
+
+_TOKEN_RE = re.compile(r"(?P<word>(?:[^\W_]|[€¢|&])+)|(?P<space>\s+)|(?P<other>.)", re.S)
+_OCR_SYMBOLS = "€¢|&"
+_ROMAN = re.compile(r"^[IVXL]+$")
+_ROMAN_OCR = re.compile(r"^(?:[IVX]*[l|1][IVXl|1]*|[IVX]+)$")
+_PART_WORDS = frozenset({"phan", "chuong", "muc", "phu luc"})
+
+
+@dataclass(frozen=True)
+class Token:
+    raw: str
+    text: str
+    confidence: float
+    start: int
+    end: int
+
+    @property
+    def changed(self) -> bool:
+        return self.raw != self.text
+
+
+@dataclass(frozen=True)
+class RestoredText:
+    text: str
+    raw: str
+    tokens: tuple[Token, ...] = field(default=())
+    ocr: bool = False  # the text read as English-model OCR (letter repairs allowed)
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.raw
+
+
+def _tokenize(text: str) -> list[tuple[str, str, int]]:
+    """(kind, text, start): kind is word, num, space or other; the texts add up to `text`."""
+    out: list[tuple[str, str, int]] = []
+    for m in _TOKEN_RE.finditer(text):
+        kind = m.lastgroup
+        tok = m.group()
+        if kind == "word" and "&" in tok and not re.fullmatch(r"[^\W\d_]{1,3}&", tok):
+            pos = m.start()
+            for piece in re.split(r"(&)", tok):
+                if piece:
+                    out.append(("other" if piece == "&" else _word_kind(piece), piece, pos))
+                    pos += len(piece)
+            continue
+        if kind == "word":
+            kind = _word_kind(tok)
+        out.append((kind, tok, m.start()))
+    return out
+
+
+def _word_kind(tok: str) -> str:
+    return "num" if tok.isdigit() else "word"
+
+
+def _letters(tok: str) -> str:
+    return "".join(c for c in tok if c.isalpha())
+
+
+def _is_mixed_case(tok: str) -> bool:
+    """TTr, ThU, HCMc: capitals after the first letter beside small letters (an abbreviation)."""
+    return any(c.isupper() for c in tok[1:]) and any(c.islower() for c in tok)
+
+
+def _apply_case(raw: str, out: str, line_upper: bool) -> str:
+    letters = [c for c in raw if c.isalpha()]
+    if not letters:
+        return out
+    if len(letters) >= 2 and all(c.isupper() for c in letters):
+        return out.upper()
+    first = next(c for c in raw if c.isalpha() or c in "0123456789€¢|&")
+    if letters[0].isupper() and (first.isalpha() or raw[0].isupper()):
+        if len(letters) == 1 and line_upper:
+            return out.upper()
+        return out[:1].upper() + out[1:]
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# Candidates: folded keys (with OCR repairs) and the evidence of marks the token still has
+
+_VOWEL_KEYS = frozenset("aeiouy")
+_SYMBOL_SUBS: dict[str, dict[str, float]] = {
+    "6": {"o": 0.3}, "0": {"o": 0.6}, "1": {"l": 0.4, "i": 0.9}, "3": {"a": 0.9}, "4": {"a": 0.9},
+    "€": {"e": 0.2}, "&": {"e": 0.6}, "¢": {"c": 0.4, "e": 0.9}, "|": {"l": 0.6, "i": 0.6},
+}
+# English-model OCR reading Vietnamese letters (folded input letter -> folded letter, cost).
+_LETTER_SUBS: dict[str, dict[str, float]] = {
+    "w": {"u": 0.8}, "d": {"o": 1.5}, "g": {"e": 1.8, "o": 2.2}, "a": {"u": 2.0},
+    "i": {"a": 2.0, "u": 2.0, "l": 2.2}, "b": {"o": 1.5}, "q": {"o": 1.5}, "l": {"i": 1.5, "t": 2.2},
+    "e": {"o": 2.2}, "n": {"u": 2.2}, "u": {"n": 2.2}, "f": {"t": 2.2}, "c": {"e": 2.2, "o": 2.2},
+    "y": {"u": 2.5},
+}
+_PAIR_SUBS: dict[str, dict[str, float]] = {
+    "ii": {"u": 0.8}, "it": {"u": 1.4}, "ir": {"u": 1.4}, "rn": {"m": 1.0}, "li": {"h": 2.0},
+    "cl": {"d": 1.8}, "ue": {"u": 1.6},
+}
+_GENERIC_SUB = 3.0
+_INSERT_VOWEL = 2.0
+_INSERT_CONSONANT = 3.0
+_DELETE_VOWEL = 1.8
+_DELETE_MARKED = 1.2
+_DELETE_CONSONANT = 2.6
+_DELETE_SYMBOL = 1.0
+MAX_REPAIR = 3.6
+
+
+def _repairs(units: tuple[tuple[str, bool], ...], letters_ok: bool, at_start_upper_p: bool,
+             max_cost: float) -> dict[str, float]:
+    """Folded keys reachable from the token's units (folded char, had a mark) by OCR repairs, with
+    their cost (a best-first search over the trie of keys). `letters_ok`: letter confusions allowed
+    (English-model OCR), else only OCR symbols and digits map to letters."""
+    import heapq
+
+    m = model()
+    trie, trie_key = m.trie, m.trie_key
+    n = len(units)
+    best: dict[tuple[int, int], float] = {(0, 0): 0.0}
+    heap = [(0.0, 0, 0)]
+    found: dict[str, float] = {}
+    pops = 0
+    while heap:
+        cost, node, i = heapq.heappop(heap)
+        if cost > best.get((node, i), 1e9) + 1e-9:
+            continue
+        pops += 1
+        if pops > 20000:
+            break
+        if i == n and trie_key[node] is not None and trie_key[node] not in found:
+            found[trie_key[node]] = cost
+        children = trie[node]
+
+        def push(c2: float, nd: int, j: int) -> None:
+            if c2 <= max_cost and c2 < best.get((nd, j), 1e9) - 1e-9:
+                best[(nd, j)] = c2
+                heapq.heappush(heap, (c2, nd, j))
+
+        if i < n:
+            ch, marked = units[i]
+            is_letter = ch.isalpha() and ch not in _OCR_SYMBOLS
+            # identity / substitutions
+            subs = _SYMBOL_SUBS.get(ch)
+            for tgt, nd in children.items():
+                if tgt == ch and is_letter:
+                    push(cost, nd, i + 1)
+                    continue
+                c = None
+                if subs and tgt in subs:
+                    c = subs[tgt]
+                elif letters_ok and is_letter:
+                    if i == 0 and at_start_upper_p and ch == "p" and tgt == "d":
+                        c = 1.5
+                    elif marked and ch in _VOWEL_KEYS and tgt in _VOWEL_KEYS:
+                        c = 1.3
+                    else:
+                        c = _LETTER_SUBS.get(ch, {}).get(tgt, _GENERIC_SUB)
+                if c is not None:
+                    push(cost + c, nd, i + 1)
+            # pairs of input characters read for one letter
+            if letters_ok and i + 1 < n:
+                pair = units[i][0] + units[i + 1][0]
+                for tgt, c in _PAIR_SUBS.get(pair, {}).items():
+                    nd = 0
+                    node2 = node
+                    for t in tgt:
+                        node2 = trie[node2].get(t, -1)
+                        if node2 < 0:
+                            break
+                    if node2 >= 0:
+                        push(cost + c, node2, i + 2)
+            # deletion of an input character
+            if not is_letter:
+                push(cost + (_DELETE_SYMBOL if ch not in "0123456789" else 2.5), node, i + 1)
+            elif letters_ok:
+                push(cost + (_DELETE_MARKED if marked else _DELETE_VOWEL if ch in _VOWEL_KEYS
+                             else _DELETE_CONSONANT), node, i + 1)
+        # insertion of a letter the OCR lost
+        if letters_ok:
+            for tgt, nd in children.items():
+                push(cost + (_INSERT_VOWEL if tgt in _VOWEL_KEYS else _INSERT_CONSONANT), nd, i)
+    return found
+
+
+_MOD_OF = {"\u0302": "^", "\u0306": "(", "\u031b": "+"}
+
+
+def _features(text: str) -> tuple[Optional[str], frozenset, frozenset, bool]:
+    """(tone mark, {(base, modifier)}, {bases that carry any mark}, has đ) of a token or syllable."""
+    tone = None
+    mods = set()
+    marked = set()
+    for ch in text.lower():
+        if ch in "€&":
+            marked.add("e")
+            continue
+        if ch == "6":
+            marked.add("o")
+            continue
+        d = unicodedata.normalize("NFD", ch)
+        base = "d" if d[0] == "đ" else d[0]
+        for mk in d[1:]:
+            if mk in _TONE_MARKS:
+                tone = tone or mk
+                marked.add(base)
+            elif mk in _MOD_OF:
+                mods.add((base, _MOD_OF[mk]))
+                marked.add(base)
+    return tone, frozenset(mods), frozenset(marked), "đ" in text.lower()
+
+
+def _evidence(tok_f, cand_f) -> float:
+    tone_t, mods_t, marked_t, d_t = tok_f
+    tone_c, mods_c, marked_c, d_c = cand_f
+    e = 0.0
+    if tone_t:
+        e += 1.0 if tone_c == tone_t else (0.3 if tone_c else -0.7)
+    for b, mk in mods_t:
+        e += 0.8 if (b, mk) in mods_c else (0.2 if b in marked_c else -0.4)
+    for b in marked_t:
+        if not any(b == mb for mb, _ in mods_t):
+            e += 0.3 if b in marked_c else -0.4
+    if d_t:
+        e += 1.0 if d_c else -1.0
+    return e
+
+
+# ------------------------------------------------------------------------------------------------
+# Restoring
+
+ID_BONUS = 6.0  # a token that is a syllable as written, in a line of clean Vietnamese, stays
+OCR_EXACT_BONUS = 1.0  # ... in English-model OCR, a syllable as written with its marks is evidence
+OCR_NOISE = 0.04  # share of word tokens that are no Vietnamese as written from which a text is OCR
+MAX_CANDIDATES = 12
+LM_WEIGHT = 1.0
+
+
+@lru_cache(maxsize=16384)
+def _syl_features(idx: int):
+    return _features(model().tokens[idx])
+
+
+def _doc_profile(words: list[str]) -> tuple[int, int, int, int]:
+    """(word tokens counted, no Vietnamese as written, syllables as written, with marks)."""
+    m = model()
+    n = foreign = valid = marked = 0
+    for tok in words:
+        if _is_mixed_case(tok):
+            continue
+        has_sym = any(c.isdigit() or c in _OCR_SYMBOLS for c in tok)
+        letters = _letters(tok)
+        if not letters:
+            continue
+        key = fold(tok)
+        if tok.isupper() and len(letters) >= 2 and key not in m.keys and not has_sym:
+            continue  # an abbreviation (BHYT) or capitals that are none (HQI): neither way
+        n += 1
+        canon = None if has_sym else canonical(tok)
+        ok = canon is not None and canon in m.syllables
+        has_m = _has_marks(tok)
+        if ok:
+            valid += 1
+        if has_m:
+            marked += 1
+        if has_sym or (has_m and not ok):
+            foreign += 1  # "s6", "1€", "hién", "véi": letters an English-model OCR made
+    return n, foreign, valid, marked
+
+
+def _trust(n: int, valid: int, marked: int) -> float:
+    """How much a line is clean Vietnamese as written: the share of syllables when it has marks."""
+    if n == 0 or marked < 0.25 * n:
+        return 0.0
+    return valid / n
+
+
+def vietnamese_score(text: str) -> float:
+    """Share of the word tokens of `text` that are Vietnamese syllables with their diacritics.
+
+    A syllable written with diacritics counts 1; one written without counts as much as that reading
+    is likely among the readings of its letters ("cho" nearly 1, "ban" about a third, "hiem" 0 —
+    no syllable): clean text scores above 0.9, English-model OCR and stripped text much lower.
+    Abbreviations and numbers do not count; 0.0 for a text without words.
+    """
+    m = model()
+    total = 0.0
+    n = 0
+    for kind, tok, _ in _tokenize(nfc(text)):
+        if kind != "word" or _is_mixed_case(tok):
+            continue
+        has_sym = any(c.isdigit() or c in _OCR_SYMBOLS for c in tok)
+        letters = _letters(tok)
+        if not letters:
+            continue
+        key = fold(tok)
+        if tok.isupper() and len(letters) >= 2 and key not in m.keys and not has_sym:
+            continue
+        n += 1
+        if has_sym:
+            continue
+        canon = canonical(tok)
+        if canon is None or canon not in m.syllables:
+            continue
+        if _has_marks(tok):
+            total += 1.0
+        else:
+            cands = m.candidates.get(key, ())
+            mass = sum(m.uni[i] for i in cands) or 1.0
+            share = m.uni[m.index[canon]] / mass
+            total += min(1.0, 2.0 * share)
+    return total / n if n else 0.0
+
+
+def _candidates(tok: str, ocr: bool, id_bonus: float) -> list[tuple[int, float]]:
+    m = model()
+    if _is_mixed_case(tok):
+        return []
+    has_sym = any(c.isdigit() or c in _OCR_SYMBOLS for c in tok)
+    letters = _letters(tok)
+    if not letters and not any(c in "€&|¢" for c in tok):
+        return []
+    if has_sym and sum(c.isdigit() for c in tok) > 2:
+        return []
+    if _ROMAN.match(tok):
+        return []  # II, XIV: roman numerals ("VI" that is "vị" has its candidates below)
+    key = fold(tok)
+    canon = None if has_sym else canonical(tok)
+    keys: dict[str, float] = {}
+    if not has_sym and key in m.keys:
+        keys[key] = 0.0
+    all_upper = len(letters) >= 2 and letters.isupper()
+    need_repair = has_sym or not keys or (ocr and _has_marks(tok) and canon not in m.syllables)
+    if len(tok) == 1 and not tok.isupper():
+        need_repair = False  # "b" of </b>, "c)" of a list
+    if need_repair:
+        if ocr:
+            max_cost = 1.6 if (all_upper and not keys) else MAX_REPAIR
+        else:
+            max_cost = 1.8
+        units = tuple((fold(c) or c, _has_marks(c) or c in "€&6") for c in tok.lower())
+        for k, c in _repairs(units, ocr, tok[:1] == "P", max_cost).items():
+            if c < keys.get(k, 1e9):
+                keys[k] = c
+    if not keys:
+        return []
+    tf = _features(tok)
+    has_m = _has_marks(tok)
+    out: dict[int, float] = {}
+    for k, c in keys.items():
+        for idx in m.candidates[k]:
+            e = -c + (_evidence(tf, _syl_features(idx)) if (has_m or has_sym) else 0.0)
+            if canon is not None and m.tokens[idx] == canon:
+                e += id_bonus + (OCR_EXACT_BONUS if ocr and has_m else 0.0)
+            if e > out.get(idx, -1e9):
+                out[idx] = e
+    ranked = sorted(out.items(), key=lambda kv: -(kv[1] + m.log_pu[kv[0]]))
+    return ranked[:MAX_CANDIDATES]
+
+
+def _roman(tokens: list[tuple[str, str, int]], i: int) -> Optional[str]:
+    """'Il.' → 'II.', 'PHAN |' → 'PHẦN I': a roman numeral an OCR read with l, | or 1."""
+    kind, tok, _ = tokens[i]
+    if kind != "word" or not _ROMAN_OCR.match(tok) or not any(c in "l|1" for c in tok):
+        return None
+    if tok.isdigit() or (tok.islower() and tok != "|"):
+        return None
+    nxt = tokens[i + 1][1] if i + 1 < len(tokens) else "\n"
+    prev_word = next((t for k, t, _ in reversed(tokens[:i]) if k == "word"), "")
+    at_line_start = i == 0 or "\n" in tokens[i - 1][1] or (i == 1 and tokens[0][0] == "space")
+    if nxt.startswith((".", ")")) and at_line_start or fold(prev_word) in _PART_WORDS or (
+        prev_word and fold(prev_word) in _PART_WORDS
+    ):
+        return re.sub(r"[l|1]", "I", tok)
+    return None
+
+
+def restore_text(text: str) -> RestoredText:
+    """Restore the diacritics of `text` (and an English-model OCR's letters); see the module doc."""
+    raw = text
+    text = nfc(text)
+    m = model()
+    toks = _tokenize(text)
+    # line of each token, and per-line profiles
+    line_of: list[int] = []
+    line = 0
+    for kind, tok, _ in toks:
+        line_of.append(line)
+        if kind == "space":
+            line += tok.count("\n")
+    lines = text.split("\n")
+    words_by_line: dict[int, list[str]] = {}
+    for (kind, tok, _), ln in zip(toks, line_of):
+        if kind == "word":
+            words_by_line.setdefault(ln, []).append(tok)
+    doc = _doc_profile([t for k, t, _ in toks if k == "word"])
+    ocr = doc[0] >= 3 and doc[1] >= OCR_NOISE * doc[0]
+    doc_trust = _trust(doc[0], doc[2], doc[3])
+    line_bonus: dict[int, float] = {}
+    for ln, ws in words_by_line.items():
+        n, _, valid, marked = _doc_profile(ws)
+        trust = _trust(n, valid, marked) if n >= 4 else doc_trust
+        line_bonus[ln] = ID_BONUS * min(1.0, max(0.0, (trust - 0.75) / 0.15))
+    line_upper = {}
+    for ln, ws in words_by_line.items():
+        letters = [c for w in ws for c in w if c.isalpha()]
+        line_upper[ln] = bool(letters) and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+
+    # LM positions: (token index or -1, [(model token, emission)], capitalized)
+    bos = m.index["<s>"]
+    num = m.index["<num>"]
+    unk = m.index["<unk>"]
+    positions: list[tuple[int, list[tuple[int, float]], bool]] = [(-1, [(bos, 0.0)], False)]
+    fixed_out: dict[int, str] = {}
+    for i, (kind, tok, _) in enumerate(toks):
+        if kind == "space":
+            if tok.count("\n") >= 2:
+                positions.append((-1, [(bos, 0.0)], False))
+            continue
+        if kind == "num":
+            positions.append((-1, [(num, 0.0)], False))
+            continue
+        if kind == "other":
+            positions.append((-1, [(m.index.get(tok, unk), 0.0)], False))
+            continue
+        roman = _roman(toks, i)
+        if roman is not None:
+            fixed_out[i] = roman
+            positions.append((-1, [(unk, 0.0)], False))
+            continue
+        if _in_code(toks, i):
+            positions.append((-1, [(unk, 0.0)], False))
+            continue
+        ab = _abbreviation(toks, i)
+        if ab is not None:
+            fixed_out[i] = ab
+            positions.append((-1, [(unk, 0.0)], False))
+            continue
+        cands = _candidates(tok, ocr, line_bonus.get(line_of[i], 0.0))
+        if not cands:
+            positions.append((-1, [(unk, 0.0)], False))
+            continue
+        first = next((c for c in tok if not c.isdigit()), "")
+        positions.append((i, cands, first.isupper()))
+    positions.append((-1, [(bos, 0.0)], False))
+
+    choice, conf = _viterbi(positions)
+    out_parts: list[str] = []
+    details: list[Token] = []
+    chosen = {positions[p][0]: (choice[p], conf[p]) for p in range(len(positions)) if positions[p][0] >= 0}
+    for i, (kind, tok, start) in enumerate(toks):
+        if i in fixed_out:
+            new = fixed_out[i]
+            out_parts.append(new)
+            details.append(Token(tok, new, 1.0, start, start + len(tok)))
+        elif i in chosen:
+            idx, c = chosen[i]
+            new = _apply_case(tok, m.tokens[idx], line_upper.get(line_of[i], False))
+            out_parts.append(new)
+            details.append(Token(tok, new, round(c, 4), start, start + len(tok)))
+        else:
+            out_parts.append(tok)
+            if kind == "word":
+                details.append(Token(tok, tok, 1.0, start, start + len(tok)))
+    return RestoredText(text="".join(out_parts), raw=raw, tokens=tuple(details), ocr=ocr)
+
+
+def _in_code(toks: list[tuple[str, str, int]], i: int) -> bool:
+    """A capitalized part of a document code ("38-CT/TW", "KL/TU", "/KH-UBND"): kept as written
+    (but for the Đ of an abbreviation, see `_abbreviation`)."""
+    tok = toks[i][1]
+    if len(tok) < 2 or not tok[0].isupper() or not any(c.isupper() for c in tok[1:]):
+        return False
+    prev = toks[i - 1][1] if i > 0 else ""
+    nxt = toks[i + 1][1] if i + 1 < len(toks) else ""
+    if prev in ("/", "-") and i >= 2 and toks[i - 2][0] in ("word", "num"):
+        return _abbreviation(toks, i) is None
+    if nxt in ("/", "-") and i + 2 < len(toks) and toks[i + 2][0] == "word" and toks[i + 2][1].isupper():
+        return _abbreviation(toks, i) is None
+    return False
+
+
+def _abbreviation(toks: list[tuple[str, str, int]], i: int) -> Optional[str]:
+    """HDND → HĐND, QD-UBND → QĐ-UBND: abbreviations of the vocabulary whose Đ was lost."""
+    tok = toks[i][1]
+    if not (tok.isupper() and len(tok) >= 2):
+        return None
+    ab = model().abbreviations.get(fold(tok).upper())
+    if ab is None or ab == tok:
+        return None
+    if len(tok) <= 2:  # QD, ND: only inside a document code ("/QD-UBND", "ND-CP")
+        prev = toks[i - 1][1] if i > 0 else ""
+        nxt = toks[i + 1][1] if i + 1 < len(toks) else ""
+        if not (prev in ("/", "-") or nxt in ("-", "/")):
+            return None
+    return ab
+
+
+def _viterbi(positions: list[tuple[int, list[tuple[int, float]], bool]]) -> tuple[list[int], list[float]]:
+    """Best model token per position, and each one's max-marginal confidence."""
+    m = model()
+    lm = m.lm
+    n = len(positions)
+    fwd: list[list[float]] = []
+    back: list[list[int]] = []
+    prev_c = positions[0][1]
+    fwd.append([e for _, e in prev_c])
+    back.append([-1] * len(prev_c))
+    for p in range(1, n):
+        _, cands, cap = positions[p]
+        prev_scores = fwd[-1]
+        prev_tokens = [t for t, _ in positions[p - 1][1]]
+        row, brow = [], []
+        for t, e in cands:
+            best, arg = -1e18, 0
+            for j, pt in enumerate(prev_tokens):
+                s = prev_scores[j] + LM_WEIGHT * lm(pt, t, cap)
+                if s > best:
+                    best, arg = s, j
+            row.append(best + e)
+            brow.append(arg)
+        fwd.append(row)
+        back.append(brow)
+    # backward max scores for confidences
+    bwd: list[list[float]] = [[0.0] * len(positions[p][1]) for p in range(n)]
+    for p in range(n - 2, -1, -1):
+        _, nxt, cap = positions[p + 1]
+        cur = positions[p][1]
+        if len(cur) == 1 and len(nxt) == 1:
+            bwd[p][0] = bwd[p + 1][0] + LM_WEIGHT * lm(cur[0][0], nxt[0][0], cap) + nxt[0][1]
+            continue
+        for j, (t, _) in enumerate(cur):
+            bwd[p][j] = max(bwd[p + 1][k] + LM_WEIGHT * lm(t, u, cap) + eu for k, (u, eu) in enumerate(nxt))
+    # best path
+    last = max(range(len(fwd[-1])), key=lambda j: fwd[-1][j])
+    path = [0] * n
+    path[-1] = last
+    for p in range(n - 1, 0, -1):
+        path[p - 1] = back[p][path[p]]
+    choice, conf = [], []
+    for p in range(n):
+        cands = positions[p][1]
+        choice.append(cands[path[p]][0])
+        if len(cands) == 1:
+            conf.append(1.0)
+            continue
+        scores = [fwd[p][j] + bwd[p][j] for j in range(len(cands))]
+        top = max(scores)
+        z = sum(math.exp(s - top) for s in scores)
+        conf.append(math.exp(scores[path[p]] - top) / z)
+    return choice, conf

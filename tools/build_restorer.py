@@ -1,0 +1,413 @@
+"""Build the diacritic restorer's model, extractors/data/restorer.json.gz, from real Vietnamese.
+
+    .venv/bin/python tools/build_restorer.py [--wheel underthesea-9.5.0-py3-none-any.whl]
+                                             [--hunspell /usr/share/hunspell/vi_VN.dic] [-o PATH]
+
+Sources (read at build time only; the runtime needs nothing but the shipped model):
+- underthesea's wheel (PyPI; downloaded with `pip download --no-deps underthesea==9.5.0` when no
+  --wheel is given): the tagged VLSP2013 test set (clean sentences, one token a line, multi-syllable
+  words with spaces), the Viet11K/22K/39K/74K word lists (nested by frequency tiers) and the
+  administrative-units gazetteer (provinces, districts, communes, old and new);
+- Debian's hunspell-vi (`apt-get install hunspell-vi`), a list of syllables;
+- the project's vocabulary of agencies and terms (extractors/vocabulary.py).
+
+90% of the VLSP sentences train the model; 10% (a hash of the sentence picks them, see
+`is_heldout`) are held out for benchmarks/restore_accuracy.py. The seeds and samples/ are never read.
+
+The model: the valid syllables (canonical tone placement, lower case), unigram counts, syllable
+bigram counts (VLSP sentences; the words of the word lists and vocabulary: "bảo hiểm" gives
+(bảo, hiểm)), place-name bigrams from the gazetteer (a separate table the runtime weighs high before
+a capitalized token), the candidates of each folded key, and abbreviations whose Đ ASCII loses.
+The output is deterministic (sorted, gzip mtime 0): the same inputs give the same bytes.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import io
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from extractors.restore import MODEL_PATH, canonical, fold, nfc  # noqa: E402
+
+UNDERTHESEA = "underthesea==9.5.0"
+VLSP_MEMBER = "underthesea/pipeline/pos_tag/models/pos_crf_vlsp2013_20230303/test_output.txt"
+WORDLIST_MEMBERS = {  # tier weight: a word of the 11K list is commoner than one only in the 74K
+    "underthesea/corpus/data/Viet11K.txt": 1.0,
+    "underthesea/corpus/data/Viet22K.txt": 0.6,
+    "underthesea/corpus/data/Viet39K.txt": 0.4,
+    "underthesea/corpus/data/Viet74K.txt": 0.3,
+}
+GAZETTEER_MEMBER = "underthesea/address/data/mapping.json"
+# underthesea's CRF models (trained on VLSP2013's training part): the bigram features they kept
+# name syllable pairs seen in real sentences (no counts: each is a pseudo-count).
+CRF_MEMBERS = (
+    "underthesea/pipeline/word_tokenize/models/ws_crf_vlsp2013_20230727/models.bin",
+    "underthesea/pipeline/pos_tag/models/pos_crf_vlsp2013_20230303/models.bin",
+)
+HUNSPELL_DIC = Path("/usr/share/hunspell/vi_VN.dic")
+
+# Special LM tokens.
+BOS, NUM, UNK = "<s>", "<num>", "<unk>"
+PUNCT_TOKENS = tuple(".,;:!?()[]\"'-/…%“”‘’&+*=")
+
+# Weights of the pseudo-counts each source adds.
+W_VOCAB_BIGRAM = 4.0
+W_VOCAB_UNIGRAM = 1.0
+W_WORD_UNIGRAM = 0.2
+W_HUNSPELL_UNIGRAM = 0.05
+W_GAZ_UNIGRAM = 0.1
+W_CRF_BIGRAM = 1.0
+
+# Abbreviations whose Đ an ASCII text loses (beside the vocabulary's): generic, no place names.
+ABBREVIATIONS = ("HĐND", "QĐ", "NĐ", "BCĐ", "ĐKKV", "ĐBQH")
+
+
+# ------------------------------------------------------------------------------------------------
+# Inputs
+
+def find_wheel(explicit: str | None) -> Path:
+    if explicit:
+        return Path(explicit)
+    for cand in sorted(Path(tempfile.gettempdir()).glob("ut/underthesea-9.5.0-*.whl")):
+        return cand
+    dest = Path(tempfile.mkdtemp(prefix="underthesea-"))
+    subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--no-deps", "-q", UNDERTHESEA, "-d", str(dest)],
+        check=True,
+    )
+    return next(dest.glob("underthesea-*.whl"))
+
+
+def read_member(wheel: Path, member: str) -> str:
+    with zipfile.ZipFile(wheel) as zf:
+        return zf.read(member).decode("utf-8")
+
+
+def vlsp_sentences(wheel: Path) -> list[list[str]]:
+    """The VLSP sentences: each a list of tokens (a token may be several syllables with spaces)."""
+    sents, cur = [], []
+    for line in read_member(wheel, VLSP_MEMBER).splitlines():
+        if not line.strip():
+            if cur:
+                sents.append(cur)
+                cur = []
+            continue
+        tok = nfc(line.split("\t")[0]).strip()
+        if tok:
+            cur.append(tok)
+    if cur:
+        sents.append(cur)
+    return sents
+
+
+def is_heldout(tokens: list[str]) -> bool:
+    """The deterministic 10% evaluation split: a hash of the sentence's text (equal sentences fall
+    on the same side)."""
+    digest = hashlib.sha1(" ".join(tokens).encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % 10 == 0
+
+
+def split_vlsp(wheel: Path) -> tuple[list[list[str]], list[list[str]]]:
+    train, held = [], []
+    for s in vlsp_sentences(wheel):
+        (held if is_heldout(s) else train).append(s)
+    return train, held
+
+
+def sentence_text(tokens: list[str]) -> str:
+    """A VLSP sentence as running text (tokens joined with spaces, no space before , . etc.)."""
+    out = ""
+    for t in tokens:
+        if out and not (t in ",.;:!?)…%" or out.endswith(("(", "“"))):
+            out += " "
+        out += t
+    return out
+
+
+_NUM_RE = re.compile(r"^[\d.,/]*\d[\d.,/]*$")
+
+
+def lm_tokens(tokens: list[str], syllables: set[str]) -> list[str]:
+    """LM token sequence of a sentence: canonical syllables, <num>, punctuation, <unk>."""
+    out = []
+    for tok in tokens:
+        for piece in tok.split():
+            c = canonical(piece)
+            if c is not None and c in syllables:
+                out.append(c)
+            elif _NUM_RE.match(piece):
+                out.append(NUM)
+            elif piece in PUNCT_TOKENS:
+                out.append(piece)
+            else:
+                out.append(UNK)
+    return out
+
+
+def word_syllables(word: str) -> list[str] | None:
+    """Canonical syllables of a word list entry ("bảo hiểm", "a-dua"), None when one is no syllable."""
+    parts = [p for p in re.split(r"[\s\-]+", nfc(word).strip()) if p]
+    out = []
+    for p in parts:
+        c = canonical(p)
+        if c is None:
+            return None
+        out.append(c)
+    return out or None
+
+
+def phrase_runs(text: str) -> list[list[str]]:
+    """Runs of consecutive syllables in a phrase (broken at anything that is no syllable)."""
+    runs, cur = [], []
+    for piece in re.findall(r"[^\W\d_]+|\S", nfc(text)):
+        c = canonical(piece)
+        if c is not None:
+            cur.append(c)
+        else:
+            if cur:
+                runs.append(cur)
+            cur = []
+    if cur:
+        runs.append(cur)
+    return runs
+
+
+def vocabulary_phrases() -> list[str]:
+    from extractors import vocabulary as V
+
+    out = []
+    for name in sorted(dir(V)):
+        if name.startswith("_"):
+            continue
+        val = getattr(V, name)
+        if isinstance(val, str):
+            out.append(val)
+        elif isinstance(val, tuple) and all(isinstance(x, str) for x in val):
+            out.extend(val)
+    return out
+
+
+def gazetteer_names(wheel: Path) -> list[str]:
+    data = json.loads(read_member(wheel, GAZETTEER_MEMBER))
+    names: set[str] = set()
+    for table in ("province_names", "old_province_names"):
+        for rec in data.get(table, {}).values():
+            for k in ("name", "short"):
+                if rec.get(k):
+                    names.add(nfc(rec[k]))
+    for rec in data.get("ward_mapping", []):
+        for k in ("old_province", "old_district", "old_ward", "new_province", "new_ward"):
+            if rec.get(k):
+                names.add(nfc(rec[k]))
+    # The name without its unit word too ("Huyện Phong Điền" → "Phong Điền").
+    units = ("Thành phố", "Thị xã", "Thị trấn", "Tỉnh", "Huyện", "Quận", "Xã", "Phường", "Đặc khu")
+    for n in list(names):
+        for u in units:
+            if n.startswith(u + " ") and len(n) > len(u) + 1:
+                names.add(n[len(u) + 1:])
+    return sorted(names)
+
+
+_CRF_FEATURE = re.compile(rb"T\[(-?\d),(-?\d)\](?:\.lower)?=([^\x00]+)\x00")
+
+
+def crf_phrases(wheel: Path) -> list[str]:
+    """The texts of the two-token features of underthesea's CRF models ("T[-1,0].lower=bảo hiểm"),
+    from the string table of the crfsuite files; distinct, lower case."""
+    out: set[str] = set()
+    with zipfile.ZipFile(wheel) as zf:
+        for member in CRF_MEMBERS:
+            data = zf.read(member)
+            for a, b, text in _CRF_FEATURE.findall(data):
+                if abs(int(b) - int(a)) != 1:
+                    continue  # T[-2,0]: not adjacent
+                try:
+                    t = nfc(text.decode("utf-8")).lower()
+                except UnicodeDecodeError:
+                    continue
+                if "bos" in t or "eos" in t:
+                    continue
+                out.add(t)
+    return sorted(out)
+
+
+def hunspell_syllables(path: Path) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()[1:]
+    return [nfc(l.split("/")[0].strip()) for l in lines if l.strip()]
+
+
+# ------------------------------------------------------------------------------------------------
+# The model
+
+def build(wheel: Path, hunspell: Path | None, use_crf: bool = True) -> dict:
+    train, held = split_vlsp(wheel)
+    wordlists = {m: read_member(wheel, m).splitlines() for m in WORDLIST_MEMBERS}
+    gaz = gazetteer_names(wheel)
+    vocab = vocabulary_phrases()
+    hun = hunspell_syllables(hunspell) if hunspell else []
+
+    # 1. Valid syllables: every source's syllables that are Vietnamese in structure.
+    syl: set[str] = set()
+    for s in hun:
+        c = canonical(s)
+        if c:
+            syl.add(c)
+    for sent in train:
+        for tok in sent:
+            for piece in tok.split():
+                c = canonical(piece)
+                if c and piece.isalpha():
+                    syl.add(c)
+    for lines in wordlists.values():
+        for w in lines:
+            ws = word_syllables(w)
+            if ws:
+                syl.update(ws)
+    for text in gaz + vocab:
+        for run in phrase_runs(text):
+            syl.update(run)
+
+    uni: Counter = Counter()
+    big: Counter = Counter()
+    prop: Counter = Counter()
+
+    # 2. VLSP sentences (training part).
+    for sent in train:
+        seq = [BOS] + lm_tokens(sent, syl) + [BOS]
+        for t in seq[1:]:
+            uni[t] += 1
+        for a, b in zip(seq, seq[1:]):
+            big[(a, b)] += 1
+
+    # 3. Word lists: within-word bigrams, weighted by the commonest tier a word is in.
+    tier: dict[tuple[str, ...], float] = {}
+    for member, weight in WORDLIST_MEMBERS.items():
+        for w in wordlists[member]:
+            ws = word_syllables(w)
+            if ws:
+                key = tuple(ws)
+                tier[key] = max(tier.get(key, 0.0), weight)
+    for ws, weight in sorted(tier.items()):
+        for s in ws:
+            uni[s] += W_WORD_UNIGRAM * weight
+        for a, b in zip(ws, ws[1:]):
+            big[(a, b)] += weight
+
+    # 4. The project's vocabulary: phrases with a high weight.
+    for text in vocab:
+        for run in phrase_runs(text):
+            for s in run:
+                uni[s] += W_VOCAB_UNIGRAM
+            for a, b in zip(run, run[1:]):
+                big[(a, b)] += W_VOCAB_BIGRAM
+
+    # 5. Gazetteer: place names as syllable sequences (their own table).
+    for name in gaz:
+        for run in phrase_runs(name):
+            for s in run:
+                uni[s] += W_GAZ_UNIGRAM
+            for a, b in zip(run, run[1:]):
+                prop[(a, b)] += 1
+
+    # 6. The CRF models' bigram features.
+    if use_crf:
+        for text in crf_phrases(wheel):
+            for run in phrase_runs(text):
+                if all(x in syl for x in run):
+                    for a, b in zip(run, run[1:]):
+                        big[(a, b)] += W_CRF_BIGRAM
+
+    # 7. hunspell: presence.
+    for s in hun:
+        c = canonical(s)
+        if c:
+            uni[c] += W_HUNSPELL_UNIGRAM
+
+    syllables = sorted(syl)
+    specials = [BOS, NUM, UNK] + sorted(set(PUNCT_TOKENS))
+    vocab_list = syllables + specials
+    index = {t: i for i, t in enumerate(vocab_list)}
+
+    def flat(counter: Counter) -> list:
+        rows = sorted((index[a], index[b], round(c, 2)) for (a, b), c in counter.items()
+                      if a in index and b in index)
+        out: list = []
+        for a, b, c in rows:
+            out.extend((a, b, int(c) if float(c).is_integer() else c))
+        return out
+
+    candidates: dict[str, list[int]] = defaultdict(list)
+    for i, s in enumerate(syllables):
+        candidates[fold(s)].append(i)
+
+    abbrevs = {}
+    for text in vocab + list(ABBREVIATIONS):
+        for piece in re.findall(r"[^\W\d_]+", nfc(text)):
+            if piece.isupper() and len(piece) >= 2 and fold(piece) != piece.lower() and canonical(piece) is None:
+                abbrevs[fold(piece).upper()] = piece
+
+    return {
+        "format": "baocao-restorer/1",
+        "meta": {
+            "wheel": wheel.name,
+            "wheel_sha256": hashlib.sha256(wheel.read_bytes()).hexdigest(),
+            "hunspell": str(hunspell) if hunspell else None,
+            "hunspell_sha256": hashlib.sha256(hunspell.read_bytes()).hexdigest() if hunspell else None,
+            "vlsp_sentences_train": len(train),
+            "vlsp_sentences_heldout": len(held),
+            "heldout_rule": "sha1(' '.join(tokens))[:8] % 10 == 0",
+            "syllables": len(syllables),
+            "bigrams": len(big),
+            "place_bigrams": len(prop),
+        },
+        "tokens": vocab_list,
+        "n_syllables": len(syllables),
+        "unigram": [round(uni.get(t, 0.0), 2) for t in vocab_list],
+        "bigram": flat(big),
+        "place_bigram": flat(prop),
+        "candidates": {k: v for k, v in sorted(candidates.items())},
+        "abbreviations": dict(sorted(abbrevs.items())),
+    }
+
+
+def write(model: dict, out: Path) -> int:
+    raw = json.dumps(model, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    buf = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, compresslevel=9, mtime=0) as gz:
+        gz.write(raw)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(buf.getvalue())
+    return len(buf.getvalue())
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--wheel", help="underthesea wheel (default: download underthesea==9.5.0)")
+    ap.add_argument("--hunspell", default=str(HUNSPELL_DIC), help="hunspell-vi .dic ('' to skip)")
+    ap.add_argument("-o", "--output", default=str(MODEL_PATH))
+    ap.add_argument("--no-crf", action="store_true", help="leave out the CRF models' bigram features")
+    args = ap.parse_args(argv)
+    wheel = find_wheel(args.wheel)
+    hunspell = Path(args.hunspell) if args.hunspell else None
+    if hunspell and not hunspell.exists():
+        ap.error(f"{hunspell} not found: apt-get install hunspell-vi, or --hunspell ''")
+    model = build(wheel, hunspell, use_crf=not args.no_crf)
+    size = write(model, Path(args.output))
+    print(f"wrote {args.output}: {size / 1e6:.2f} MB; " + ", ".join(f"{k}={v}" for k, v in model["meta"].items()
+                                                                  if isinstance(v, int)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
