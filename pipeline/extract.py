@@ -3,6 +3,7 @@ stages, assemble the record of the contract."""
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 import types
 from pathlib import Path
@@ -29,9 +30,7 @@ def read_source(data: bytes, file: str, password: Optional[str] = None, max_page
     if suffix in PDF_SUFFIXES or data[:5] == b"%PDF-":
         if len(data) > MAX_PDF_BYTES:
             raise SourceError(file, f"file too large ({len(data)} bytes > {MAX_PDF_BYTES})")
-        from pipeline.sources.pdf import pdf_to_source
-
-        return pdf_to_source(data, file, password=password, sha256=sha, max_pages=max_pages)
+        return _pdf_reader(file)(data, file, password=password, sha256=sha, max_pages=max_pages)
     if suffix in TEXT_SUFFIXES:
         if len(data) > MAX_TEXT_BYTES:
             raise SourceError(file, f"text file too large ({len(data)} bytes > {MAX_TEXT_BYTES})")
@@ -39,6 +38,21 @@ def read_source(data: bytes, file: str, password: Optional[str] = None, max_page
 
         return text_to_source(data, file, sha256=sha)
     raise SourceError(file, f"unsupported input type '{suffix or 'no suffix'}' (supported: .pdf, .txt, .md)")
+
+
+def _pdf_reader(file: str):
+    """The PDF source: PDFium (fast, the default) or pdfplumber (the reference implementation), by
+    BAOCAO_PDF_ENGINE=pdfium|pdfplumber."""
+    engine = os.environ.get("BAOCAO_PDF_ENGINE", "pdfium").strip().lower() or "pdfium"
+    if engine == "pdfplumber":
+        from pipeline.sources.pdf import pdf_to_source
+
+        return pdf_to_source
+    if engine != "pdfium":
+        raise SourceError(file, f"BAOCAO_PDF_ENGINE must be pdfium or pdfplumber, not {engine!r}")
+    from pipeline.sources.pdfium import pdfium_to_source
+
+    return pdfium_to_source
 
 
 def extract(path_or_bytes: Union[str, Path, bytes], file: Optional[str] = None, password: Optional[str] = None,

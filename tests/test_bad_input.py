@@ -335,22 +335,25 @@ def test_failing_rename_keeps_the_old_record(tmp_path, monkeypatch, capsys):
 
 
 # ---- one page fails, the others survive -------------------------------------------------------
-def test_one_broken_page_gives_a_partial_record(tmp_path, monkeypatch, capsys, reference):
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+def test_one_broken_page_gives_a_partial_record(tmp_path, monkeypatch, capsys, reference, engine):
     """Fault injection: the reader of page 3 raises; pages 1-2 and 4-8 are read as usual."""
     from pipeline import cli
     from pipeline.extract import extract
-    from pipeline.sources import pdf
+    from pipeline.sources import pdf, pdfium
 
-    real = pdf.page_to_lines
+    source = pdfium if engine == "pdfium" else pdf
+    real = source.page_to_lines
 
-    def flaky(pl_page, number):
-        if number == 3:
+    def flaky(*args):
+        if args[-1] == 3:  # (page, [textpage,] number)
             raise ValueError("injected: broken content stream")
-        return real(pl_page, number)
+        return real(*args)
 
-    monkeypatch.setattr(pdf, "page_to_lines", flaky)
+    monkeypatch.setenv("BAOCAO_PDF_ENGINE", engine)
+    ref = reference["002_born_digital.pdf"] if engine == "pdfium" else extract(ENC_SOURCE)  # boxes are the engine's
+    monkeypatch.setattr(source, "page_to_lines", flaky)
     rec = extract(ENC_SOURCE)
-    ref = reference["002_born_digital.pdf"]
     assert rec.status == "partial"
     assert rec.source.page_count == ref.source.page_count == 8
     errs = [e for e in rec.errors if e.page == 3]
