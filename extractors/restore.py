@@ -206,6 +206,8 @@ class _Model:
         self.syllables = frozenset(self.tokens[: self.n_syl])
         self.abbreviations: dict[str, str] = data.get("abbreviations", {})
         self.keys = frozenset(self.candidates)
+        self.abbreviation_tokens = frozenset(
+            t for t in self.tokens[self.n_syl:] if t.isupper() and len(t) >= 2 and t.isalpha())
         # A trie of folded keys for OCR repairs: node -> {char: node}; terminal keys.
         self.trie: list[dict[str, int]] = [{}]
         self.trie_key: list[Optional[str]] = [None]
@@ -223,27 +225,28 @@ class _Model:
         self._lm_cache: dict[tuple[int, int, bool], float] = {}
 
     def lm(self, a: int, b: int, cap: bool) -> float:
-        """log P(b | a): Witten-Bell over syllable bigrams, place names weighed by `cap`."""
+        """log P(b | a): Witten-Bell over syllable bigrams; a bonus for a place name before a
+        capitalized token (`cap`)."""
         ck = (a, b, cap)
         hit = self._lm_cache.get(ck)
         if hit is not None:
             return hit
-        w = W_PLACE_CAP if cap else W_PLACE
         key = a * self.V + b
-        c_ab = self.big.get(key, 0.0) + w * self.prop.get(key, 0.0)
-        c_a = self.left[a] + w * self.prop_left[a]
-        t_a = self.types[a] + (self.prop_types[a] if w else 0)
+        c_ab = self.big.get(key, 0.0)
+        c_a = self.left[a]
+        t_a = self.types[a]
         if c_a <= 0:
             val = self.log_pu[b]
         else:
             val = math.log((c_ab + t_a * self.pu[b]) / (c_a + t_a))
+        if cap and key in self.prop:
+            val += PLACE_BONUS  # a place name of the gazetteer ("huyện Sơn Dương", "Tuyên Quang")
         if len(self._lm_cache) < 2_000_000:
             self._lm_cache[ck] = val
         return val
 
 
-W_PLACE = 0.3  # weight of a place-name bigram before a lower-case token
-W_PLACE_CAP = 6.0  # ... before a capitalized one ("huyện Sơn Dương")
+PLACE_BONUS = 2.0  # log-bonus of a place-name bigram before a capitalized token
 
 _MODEL: Optional[_Model] = None
 _MODEL_LOCK = threading.Lock()
@@ -351,22 +354,23 @@ _SYMBOL_SUBS: dict[str, dict[str, float]] = {
 # English-model OCR reading Vietnamese letters (folded input letter -> folded letter, cost).
 _LETTER_SUBS: dict[str, dict[str, float]] = {
     "w": {"u": 0.8}, "d": {"o": 1.5}, "g": {"e": 1.8, "o": 2.2}, "a": {"u": 2.0},
-    "i": {"a": 2.0, "u": 2.0, "l": 2.2}, "b": {"o": 1.5}, "q": {"o": 1.5}, "l": {"i": 1.5, "t": 2.2},
+    "i": {"a": 2.0, "u": 2.0, "l": 2.2}, "b": {"o": 1.5}, "q": {"o": 1.5}, "l": {"i": 1.5},
     "e": {"o": 2.2}, "n": {"u": 2.2}, "u": {"n": 2.2}, "f": {"t": 2.2}, "c": {"e": 2.2, "o": 2.2},
     "y": {"u": 2.5},
 }
 _PAIR_SUBS: dict[str, dict[str, float]] = {
     "ii": {"u": 0.8}, "it": {"u": 1.4}, "ir": {"u": 1.4}, "rn": {"m": 1.0}, "li": {"h": 2.0},
-    "cl": {"d": 1.8}, "ue": {"u": 1.6},
+    "cl": {"d": 1.8}, "ue": {"u": 1.6}, "dp": {"d": 0.8}, "bp": {"d": 0.8}, "bd": {"d": 0.8},
 }
 _GENERIC_SUB = 3.0
 _INSERT_VOWEL = 2.0
-_INSERT_CONSONANT = 3.0
+_INSERT_CONSONANT = 9.0  # (never: OCR drops vowels' marks and letters inside, not onsets)
 _DELETE_VOWEL = 1.8
 _DELETE_MARKED = 1.2
 _DELETE_CONSONANT = 2.6
 _DELETE_SYMBOL = 1.0
-MAX_REPAIR = 3.6
+MAX_REPAIR = 3.6  # an English-model OCR token that is no key
+MAX_REPAIR_VALID = 2.2  # ... one that is a key (a single confusion of a vowel)
 
 
 def _repairs(units: tuple[tuple[str, bool], ...], letters_ok: bool, at_start_upper_p: bool,
@@ -417,7 +421,9 @@ def _repairs(units: tuple[tuple[str, bool], ...], letters_ok: bool, at_start_upp
                     elif marked and ch in _VOWEL_KEYS and tgt in _VOWEL_KEYS:
                         c = 1.3
                     else:
-                        c = _LETTER_SUBS.get(ch, {}).get(tgt, _GENERIC_SUB)
+                        c = _LETTER_SUBS.get(ch, {}).get(tgt)
+                        if c is None and ch in _VOWEL_KEYS and tgt in _VOWEL_KEYS:
+                            c = _GENERIC_SUB  # a vowel for another; consonants only as listed
                 if c is not None:
                     push(cost + c, nd, i + 1)
             # pairs of input characters read for one letter
@@ -575,9 +581,11 @@ def vietnamese_score(text: str) -> float:
 
 
 def _candidates(tok: str, ocr: bool, id_bonus: float) -> list[tuple[int, float]]:
+    """(model token, emission score) of each reading of a word token, best first; [] to keep it."""
     m = model()
-    if _is_mixed_case(tok):
-        return []
+    mixed = _is_mixed_case(tok)
+    if mixed and not ocr:
+        return []  # TTr, ThU: abbreviations
     has_sym = any(c.isdigit() or c in _OCR_SYMBOLS for c in tok)
     letters = _letters(tok)
     if not letters and not any(c in "€&|¢" for c in tok):
@@ -591,17 +599,21 @@ def _candidates(tok: str, ocr: bool, id_bonus: float) -> list[tuple[int, float]]
     keys: dict[str, float] = {}
     if not has_sym and key in m.keys:
         keys[key] = 0.0
-    all_upper = len(letters) >= 2 and letters.isupper()
-    need_repair = has_sym or not keys or (ocr and _has_marks(tok) and canon not in m.syllables)
+    capitals = len(letters) >= 2 and (letters.isupper() or mixed)
+    max_cost = 0.0
     if len(tok) == 1 and not tok.isupper():
-        need_repair = False  # "b" of </b>, "c)" of a list
-    if need_repair:
-        if ocr:
-            max_cost = 1.6 if (all_upper and not keys) else MAX_REPAIR
+        pass  # "b" of </b>, "c)" of a list
+    elif ocr:
+        if not keys:
+            max_cost = 1.6 if capitals else MAX_REPAIR  # BHYT stays, HQI is HỘI
         else:
-            max_cost = 1.8
+            max_cost = MAX_REPAIR_VALID  # "tim" may be "tâm", "chit" "chất"
+    elif has_sym or not keys:
+        max_cost = 1.8  # "s6", "1€": symbols; "Sb", "HQI": one cheap confusion
+    if max_cost > 0:
         units = tuple((fold(c) or c, _has_marks(c) or c in "€&6") for c in tok.lower())
-        for k, c in _repairs(units, ocr, tok[:1] == "P", max_cost).items():
+        letters_ok = ocr or not keys
+        for k, c in _repairs(units, letters_ok, tok[:1] == "P", max_cost if ocr else min(max_cost, 1.6)).items():
             if c < keys.get(k, 1e9):
                 keys[k] = c
     if not keys:
@@ -617,7 +629,13 @@ def _candidates(tok: str, ocr: bool, id_bonus: float) -> list[tuple[int, float]]
             if e > out.get(idx, -1e9):
                 out[idx] = e
     ranked = sorted(out.items(), key=lambda kv: -(kv[1] + m.log_pu[kv[0]]))
-    return ranked[:MAX_CANDIDATES]
+    if len(ranked) <= MAX_CANDIDATES:
+        return ranked
+    # every reading of the token's own letters stays; repairs fill up to MAX_CANDIDATES
+    own = set(m.candidates.get(key, ())) if not has_sym else set()
+    kept = [kv for kv in ranked if kv[0] in own]
+    rest = [kv for kv in ranked if kv[0] not in own][: max(0, MAX_CANDIDATES - len(kept))]
+    return sorted(kept + rest, key=lambda kv: -(kv[1] + m.log_pu[kv[0]]))
 
 
 def _roman(tokens: list[tuple[str, str, int]], i: int) -> Optional[str]:
@@ -635,6 +653,13 @@ def _roman(tokens: list[tuple[str, str, int]], i: int) -> Optional[str]:
     ):
         return re.sub(r"[l|1]", "I", tok)
     return None
+
+
+def _roman_context(tokens: list[tuple[str, str, int]], i: int) -> bool:
+    """A single I, V or X that numbers a part ("Phần I", "I. KẾT QUẢ")."""
+    nxt = tokens[i + 1][1] if i + 1 < len(tokens) else "\n"
+    prev_word = next((t for k, t, _ in reversed(tokens[:i]) if k == "word"), "")
+    return nxt.startswith((".", ")")) or fold(prev_word) in _PART_WORDS
 
 
 def restore_text(text: str) -> RestoredText:
@@ -688,15 +713,21 @@ def restore_text(text: str) -> RestoredText:
         roman = _roman(toks, i)
         if roman is not None:
             fixed_out[i] = roman
-            positions.append((-1, [(unk, 0.0)], False))
+            positions.append((-1, [(m.index["<roman>"], 0.0)], False))
             continue
         if _in_code(toks, i):
-            positions.append((-1, [(unk, 0.0)], False))
+            positions.append((-1, [(m.index.get(tok, unk), 0.0)], False))
             continue
-        ab = _abbreviation(toks, i)
+        ab = _abbreviation(toks, i, ocr)
         if ab is not None:
             fixed_out[i] = ab
-            positions.append((-1, [(unk, 0.0)], False))
+            positions.append((-1, [(m.index.get(ab, unk), 0.0)], False))
+            continue
+        if tok in m.abbreviation_tokens:
+            positions.append((-1, [(m.index[tok], 0.0)], False))  # UBND, BHYT
+            continue
+        if _ROMAN.match(tok) and (len(tok) > 1 or _roman_context(toks, i)):
+            positions.append((-1, [(m.index["<roman>"], 0.0)], False))  # II, XIV
             continue
         cands = _candidates(tok, ocr, line_bonus.get(line_of[i], 0.0))
         if not cands:
@@ -742,12 +773,17 @@ def _in_code(toks: list[tuple[str, str, int]], i: int) -> bool:
     return False
 
 
-def _abbreviation(toks: list[tuple[str, str, int]], i: int) -> Optional[str]:
+def _abbreviation(toks: list[tuple[str, str, int]], i: int, ocr: bool = False) -> Optional[str]:
     """HDND → HĐND, QD-UBND → QĐ-UBND: abbreviations of the vocabulary whose Đ was lost."""
     tok = toks[i][1]
     if not (tok.isupper() and len(tok) >= 2):
         return None
-    ab = model().abbreviations.get(fold(tok).upper())
+    abbrevs = model().abbreviations
+    key = fold(tok).upper()
+    ab = abbrevs.get(key)
+    if ab is None and ocr and len(key) >= 4:  # HBDND, BPKKV: Đ read as BD, BP, DP, P
+        key2 = re.sub(r"^P(?=[A-Z])", "D", re.sub(r"BP|DP|BD|PD", "D", key))
+        ab = abbrevs.get(key2)
     if ab is None or ab == tok:
         return None
     if len(tok) <= 2:  # QD, ND: only inside a document code ("/QD-UBND", "ND-CP")

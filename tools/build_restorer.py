@@ -58,7 +58,7 @@ CRF_MEMBERS = (
 HUNSPELL_DIC = Path("/usr/share/hunspell/vi_VN.dic")
 
 # Special LM tokens.
-BOS, NUM, UNK = "<s>", "<num>", "<unk>"
+BOS, NUM, UNK, ROMAN = "<s>", "<num>", "<unk>", "<roman>"
 PUNCT_TOKENS = tuple(".,;:!?()[]\"'-/…%“”‘’&+*=")
 
 # Weights of the pseudo-counts each source adds.
@@ -68,6 +68,73 @@ W_WORD_UNIGRAM = 0.2
 W_HUNSPELL_UNIGRAM = 0.05
 W_GAZ_UNIGRAM = 0.1
 W_CRF_BIGRAM = 1.0
+
+# The domain's terms (health insurance, social insurance, local administration, reporting): a
+# glossary written for this tool from the terms of the laws on health insurance and the usual
+# wording of government reports and plans, not from any sample; phrases, weighed like the vocabulary.
+DOMAIN_PHRASES = (
+    # health insurance
+    "bảo hiểm y tế", "bảo hiểm xã hội", "bảo hiểm thất nghiệp", "bảo hiểm tự nguyện",
+    "bảo hiểm bắt buộc", "bảo hiểm xã hội tự nguyện", "thẻ bảo hiểm y tế", "thẻ BHYT", "cấp thẻ",
+    "cấp thẻ BHYT", "in thẻ", "phát thẻ", "thẻ khám bệnh", "thẻ còn giá trị", "giá trị sử dụng của thẻ",
+    "quỹ bảo hiểm y tế", "quỹ BHYT", "quỹ khám bệnh, chữa bệnh", "sử dụng quỹ", "bội chi quỹ",
+    "cân đối quỹ", "mức đóng", "mức đóng bảo hiểm y tế", "đóng bảo hiểm y tế", "tiền đóng",
+    "phương thức đóng", "mức hưởng", "quyền lợi", "quyền lợi của người tham gia", "mức hỗ trợ",
+    "hỗ trợ mức đóng", "ngân sách nhà nước", "ngân sách nhà nước đóng", "ngân sách nhà nước hỗ trợ",
+    "ngân sách địa phương", "ngân sách tỉnh", "ngân sách trung ương", "người tham gia",
+    "người tham gia bảo hiểm y tế", "đối tượng tham gia", "nhóm đối tượng", "phát triển đối tượng",
+    "tỷ lệ", "tỷ lệ bao phủ", "tỷ lệ tham gia", "bao phủ bảo hiểm y tế", "bảo hiểm y tế toàn dân",
+    "hộ gia đình", "theo hộ gia đình", "hộ nghèo", "hộ cận nghèo", "người thuộc hộ nghèo",
+    "người thuộc hộ cận nghèo", "hộ gia đình làm nông nghiệp, lâm nghiệp, ngư nghiệp và diêm nghiệp",
+    "có mức sống trung bình", "người dân tộc thiểu số", "vùng có điều kiện kinh tế - xã hội khó khăn",
+    "đặc biệt khó khăn", "trẻ em dưới 6 tuổi", "người cao tuổi", "người có công với cách mạng",
+    "cựu chiến binh", "người khuyết tật", "bảo trợ xã hội", "học sinh, sinh viên",
+    "người lao động", "người sử dụng lao động", "doanh nghiệp", "hợp đồng lao động",
+    "cán bộ, công chức, viên chức", "lực lượng vũ trang", "thân nhân",
+    # health care
+    "khám bệnh", "chữa bệnh", "khám bệnh, chữa bệnh", "khám, chữa bệnh", "khám chữa bệnh",
+    "cơ sở khám bệnh, chữa bệnh", "cơ sở y tế", "cơ sở khám chữa bệnh", "y tế cơ sở", "trạm y tế",
+    "trạm y tế xã", "trung tâm y tế", "bệnh viện", "bệnh viện đa khoa", "bệnh viện đa khoa khu vực",
+    "phòng khám", "tuyến", "tuyến tỉnh", "tuyến huyện", "tuyến xã", "tuyến trên", "tuyến dưới",
+    "chuyển tuyến", "đúng tuyến", "trái tuyến", "thông tuyến", "khám ban đầu", "đăng ký khám ban đầu",
+    "người bệnh", "ngoại trú", "nội trú", "điều trị", "điều trị nội trú", "thuốc", "vật tư y tế",
+    "dịch vụ kỹ thuật", "dịch vụ y tế", "chất lượng khám bệnh, chữa bệnh", "giám định",
+    "giám định bảo hiểm y tế", "thanh toán", "quyết toán", "chi phí", "chi phí khám bệnh, chữa bệnh",
+    "lượt khám", "lượt người", "y đức", "cán bộ y tế", "nhân viên y tế", "chăm sóc sức khỏe",
+    "sức khỏe", "phòng bệnh", "dịch bệnh", "trang thiết bị", "hồ sơ sức khỏe", "bệnh án điện tử",
+    "dữ liệu", "cơ sở dữ liệu", "liên thông dữ liệu", "chuyển đổi số", "căn cước công dân",
+    "định danh điện tử", "ứng dụng", "dịch vụ công trực tuyến", "thủ tục hành chính",
+    # administration and reporting
+    "Ủy ban nhân dân", "Ủy ban nhân dân tỉnh", "Ủy ban nhân dân huyện", "Ủy ban nhân dân xã",
+    "Hội đồng nhân dân", "Mặt trận Tổ quốc", "Ủy ban Mặt trận Tổ quốc", "tổ chức chính trị - xã hội",
+    "Sở Y tế", "Sở Tài chính", "Sở Lao động - Thương binh và Xã hội", "Sở Giáo dục và Đào tạo",
+    "Sở Kế hoạch và Đầu tư", "Sở Thông tin và Truyền thông", "Sở Nội vụ", "Sở Tư pháp",
+    "Phòng Y tế", "Phòng Tài chính - Kế hoạch", "Phòng Lao động - Thương binh và Xã hội",
+    "Phòng Giáo dục và Đào tạo", "Phòng Văn hóa và Thông tin", "Phòng Nội vụ", "Chi cục Thuế",
+    "Chi cục Thống kê", "Cục Thống kê", "Kho bạc Nhà nước", "Bưu điện", "Công an", "Thanh tra",
+    "Trung tâm Văn hóa, Thông tin và Thể thao", "Trung tâm Văn hóa, Truyền thông và Thể thao",
+    "Đài Phát thanh và Truyền hình", "Hội Nông dân", "Hội Liên hiệp Phụ nữ", "Hội Cựu chiến binh",
+    "Đoàn Thanh niên", "Liên đoàn Lao động", "Ban Chỉ đạo", "Ban Thường vụ", "Ban Tuyên giáo",
+    "Ban Dân vận", "Tỉnh ủy", "Huyện ủy", "Thành ủy", "Đảng ủy", "cấp ủy", "chính quyền",
+    "cấp ủy, chính quyền", "các cấp", "các ngành", "các sở, ban, ngành", "đoàn thể",
+    "cơ quan, đơn vị", "địa phương", "trên địa bàn", "trên địa bàn tỉnh", "trên địa bàn huyện",
+    "toàn tỉnh", "toàn huyện", "cấp tỉnh", "cấp huyện", "cấp xã", "xã, phường, thị trấn",
+    "xã, thị trấn", "thị trấn", "thị xã", "thành phố", "phường", "thôn, tổ dân phố", "thôn, bản",
+    "tổ dân phố", "đại lý thu", "chỉ tiêu", "giao chỉ tiêu", "kế hoạch", "mục tiêu", "nhiệm vụ",
+    "giải pháp", "nhiệm vụ, giải pháp", "tổ chức thực hiện", "kết quả thực hiện", "đánh giá",
+    "đánh giá chung", "ưu điểm", "hạn chế", "khó khăn", "tồn tại", "nguyên nhân", "bài học kinh nghiệm",
+    "đề xuất, kiến nghị", "kiến nghị", "phấn đấu", "phấn đấu đạt", "đạt", "đạt chỉ tiêu", "vượt",
+    "tăng so với cùng kỳ", "giảm so với cùng kỳ", "so với năm trước", "hằng năm", "hằng quý",
+    "định kỳ", "kịp thời", "tuyên truyền", "công tác tuyên truyền", "truyền thông", "thông tin",
+    "phổ biến", "vận động", "đối thoại", "hội nghị", "kiểm tra, giám sát", "thanh tra, kiểm tra",
+    "xử lý vi phạm", "chậm đóng", "trốn đóng", "nợ đọng", "chính sách, pháp luật", "chính sách",
+    "pháp luật", "văn bản", "chỉ đạo", "lãnh đạo, chỉ đạo", "quán triệt", "triển khai",
+    "triển khai thực hiện", "thực hiện", "phối hợp", "chủ trì, phối hợp", "trách nhiệm",
+    "kinh phí", "dự toán", "nguồn kinh phí", "báo cáo", "tổng hợp", "số liệu", "số lượng",
+    "Nơi nhận:", "Lưu: VT", "như trên", "Độc lập - Tự do - Hạnh phúc", "Số:", "Phần I", "PHẦN II",
+    "Mục II", "Chương I", "UBND tỉnh", "UBND huyện", "UBND cấp xã", "BHYT toàn dân", "tham gia BHYT",
+    "BHXH tỉnh", "BHXH huyện", "Chủ tịch UBND", "Phó Chủ tịch UBND",
+)
 
 # Abbreviations whose Đ an ASCII text loses (beside the vocabulary's): generic, no place names.
 ABBREVIATIONS = ("HĐND", "QĐ", "NĐ", "BCĐ", "ĐKKV", "ĐBQH")
@@ -138,21 +205,58 @@ def sentence_text(tokens: list[str]) -> str:
 _NUM_RE = re.compile(r"^[\d.,/]*\d[\d.,/]*$")
 
 
-def lm_tokens(tokens: list[str], syllables: set[str]) -> list[str]:
-    """LM token sequence of a sentence: canonical syllables, <num>, punctuation, <unk>."""
-    out = []
-    for tok in tokens:
-        for piece in tok.split():
-            c = canonical(piece)
-            if c is not None and c in syllables:
-                out.append(c)
-            elif _NUM_RE.match(piece):
-                out.append(NUM)
-            elif piece in PUNCT_TOKENS:
-                out.append(piece)
-            else:
-                out.append(UNK)
-    return out
+_ROMAN_RE = re.compile(r"^[IVXLC]+$")
+
+
+def lm_token(piece: str, syllables: set[str], abbrevs: frozenset[str]) -> str:
+    """The LM token of one piece of text: a canonical syllable, an abbreviation (UBND), <num>, <roman>
+    (a roman numeral), a punctuation mark or <unk>."""
+    if piece in abbrevs:
+        return piece
+    if _ROMAN_RE.match(piece):
+        return ROMAN
+    c = canonical(piece)
+    if c is not None and c in syllables:
+        return c
+    if _NUM_RE.match(piece):
+        return NUM
+    if piece in PUNCT_TOKENS:
+        return piece
+    return UNK
+
+
+def lm_tokens(tokens: list[str], syllables: set[str], abbrevs: frozenset[str] = frozenset()) -> list[str]:
+    """LM token sequence of a sentence (see `lm_token`); a multi-syllable token gives several."""
+    return [lm_token(piece, syllables, abbrevs) for tok in tokens for piece in tok.split()]
+
+
+def phrase_tokens(text: str, syllables: set[str], abbrevs: frozenset[str]) -> list[list[str]]:
+    """Runs of LM tokens of a phrase ("thẻ BHYT", "khám bệnh, chữa bệnh"), broken at <unk>."""
+    runs, cur = [], []
+    for piece in re.findall(r"[^\W_]+|\S", nfc(text)):
+        t = lm_token(piece, syllables, abbrevs)
+        if t == UNK:
+            if len(cur) > 1:
+                runs.append(cur)
+            cur = []
+        else:
+            cur.append(t)
+    if len(cur) > 1:
+        runs.append(cur)
+    return runs
+
+
+def abbreviation_tokens(texts: list[str], train: list[list[str]]) -> frozenset[str]:
+    """Capitalized abbreviations that get their own LM token: those of the vocabulary and glossary
+    (UBND, BHYT, HĐND) and those VLSP's training sentences use three times or more."""
+    def is_abbrev(piece: str) -> bool:
+        return (len(piece) >= 2 and piece.isupper() and piece.isalpha() and canonical(piece) is None
+                and not _ROMAN_RE.match(piece))
+
+    out = {p for t in texts for p in re.findall(r"[^\W\d_]+", nfc(t)) if is_abbrev(p)}
+    seen = Counter(p for sent in train for tok in sent for p in tok.split() if is_abbrev(p))
+    out.update(p for p, n in seen.items() if n >= 3)
+    return frozenset(out)
 
 
 def word_syllables(word: str) -> list[str] | None:
@@ -254,7 +358,7 @@ def build(wheel: Path, hunspell: Path | None, use_crf: bool = True) -> dict:
     train, held = split_vlsp(wheel)
     wordlists = {m: read_member(wheel, m).splitlines() for m in WORDLIST_MEMBERS}
     gaz = gazetteer_names(wheel)
-    vocab = vocabulary_phrases()
+    vocab = vocabulary_phrases() + list(DOMAIN_PHRASES)
     hun = hunspell_syllables(hunspell) if hunspell else []
 
     # 1. Valid syllables: every source's syllables that are Vietnamese in structure.
@@ -278,13 +382,15 @@ def build(wheel: Path, hunspell: Path | None, use_crf: bool = True) -> dict:
         for run in phrase_runs(text):
             syl.update(run)
 
+    abbr = abbreviation_tokens(vocab + list(ABBREVIATIONS), train)
+
     uni: Counter = Counter()
     big: Counter = Counter()
     prop: Counter = Counter()
 
     # 2. VLSP sentences (training part).
     for sent in train:
-        seq = [BOS] + lm_tokens(sent, syl) + [BOS]
+        seq = [BOS] + lm_tokens(sent, syl, abbr) + [BOS]
         for t in seq[1:]:
             uni[t] += 1
         for a, b in zip(seq, seq[1:]):
@@ -306,9 +412,10 @@ def build(wheel: Path, hunspell: Path | None, use_crf: bool = True) -> dict:
 
     # 4. The project's vocabulary: phrases with a high weight.
     for text in vocab:
-        for run in phrase_runs(text):
+        for run in phrase_tokens(text, syl, abbr):
             for s in run:
-                uni[s] += W_VOCAB_UNIGRAM
+                if s in syl:
+                    uni[s] += W_VOCAB_UNIGRAM
             for a, b in zip(run, run[1:]):
                 big[(a, b)] += W_VOCAB_BIGRAM
 
@@ -335,7 +442,7 @@ def build(wheel: Path, hunspell: Path | None, use_crf: bool = True) -> dict:
             uni[c] += W_HUNSPELL_UNIGRAM
 
     syllables = sorted(syl)
-    specials = [BOS, NUM, UNK] + sorted(set(PUNCT_TOKENS))
+    specials = [BOS, NUM, UNK, ROMAN] + sorted(set(PUNCT_TOKENS)) + sorted(abbr)
     vocab_list = syllables + specials
     index = {t: i for i, t in enumerate(vocab_list)}
 
@@ -370,6 +477,7 @@ def build(wheel: Path, hunspell: Path | None, use_crf: bool = True) -> dict:
             "syllables": len(syllables),
             "bigrams": len(big),
             "place_bigrams": len(prop),
+            "abbreviation_tokens": len(abbr),
         },
         "tokens": vocab_list,
         "n_syllables": len(syllables),
