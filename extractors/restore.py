@@ -612,7 +612,7 @@ def _candidates(tok: str, ocr: bool, id_bonus: float) -> list[tuple[int, float]]
         max_cost = 1.8  # "s6", "1€": symbols; "Sb", "HQI": one cheap confusion
     if max_cost > 0:
         units = tuple((fold(c) or c, _has_marks(c) or c in "€&6") for c in tok.lower())
-        letters_ok = ocr or not keys
+        letters_ok = ocr or (not keys and not capitals)  # "Sb:" is "Số:", CD stays
         for k, c in _repairs(units, letters_ok, tok[:1] == "P", max_cost if ocr else min(max_cost, 1.6)).items():
             if c < keys.get(k, 1e9):
                 keys[k] = c
@@ -683,6 +683,7 @@ def restore_text(text: str) -> RestoredText:
     doc = _doc_profile([t for k, t, _ in toks if k == "word"])
     ocr = doc[0] >= 3 and doc[1] >= OCR_NOISE * doc[0]
     doc_trust = _trust(doc[0], doc[2], doc[3])
+    doc_bonus = ID_BONUS * min(1.0, max(0.0, (doc_trust - 0.75) / 0.15))
     line_bonus: dict[int, float] = {}
     for ln, ws in words_by_line.items():
         n, _, valid, marked = _doc_profile(ws)
@@ -729,7 +730,13 @@ def restore_text(text: str) -> RestoredText:
         if _ROMAN.match(tok) and (len(tok) > 1 or _roman_context(toks, i)):
             positions.append((-1, [(m.index["<roman>"], 0.0)], False))  # II, XIV
             continue
-        cands = _candidates(tok, ocr, line_bonus.get(line_of[i], 0.0))
+        if i > 0 and toks[i - 1][1] == "<" or i > 1 and toks[i - 1][1] == "/" and toks[i - 2][1] == "<":
+            positions.append((-1, [(unk, 0.0)], False))  # <sup>, </b>: markup
+            continue
+        bonus = line_bonus.get(line_of[i], 0.0)
+        if _has_marks(tok):
+            bonus = max(bonus, doc_bonus)  # a syllable as written in a clean text stays
+        cands = _candidates(tok, ocr, bonus)
         if not cands:
             positions.append((-1, [(unk, 0.0)], False))
             continue
@@ -748,7 +755,10 @@ def restore_text(text: str) -> RestoredText:
             details.append(Token(tok, new, 1.0, start, start + len(tok)))
         elif i in chosen:
             idx, c = chosen[i]
-            new = _apply_case(tok, m.tokens[idx], line_upper.get(line_of[i], False))
+            if canonical(tok) == m.tokens[idx]:
+                new = tok  # the token's own spelling ("uỷ" stays "uỷ")
+            else:
+                new = _apply_case(tok, m.tokens[idx], line_upper.get(line_of[i], False))
             out_parts.append(new)
             details.append(Token(tok, new, round(c, 4), start, start + len(tok)))
         else:
