@@ -333,6 +333,8 @@ def _apply_case(raw: str, out: str, line_upper: bool) -> str:
     letters = [c for c in raw if c.isalpha()]
     if not letters:
         return out
+    if raw[0] == "I" and out[:1] == "l" and not line_upper and not raw[1:].isupper():
+        return out  # "I&" is "lệ": an OCR's capital I for a small l
     if len(letters) >= 2 and all(c.isupper() for c in letters):
         return out.upper()
     first = next(c for c in raw if c.isalpha() or c in "0123456789€¢|&")
@@ -430,7 +432,6 @@ def _repairs(units: tuple[tuple[str, bool], ...], letters_ok: bool, at_start_upp
             if letters_ok and i + 1 < n:
                 pair = units[i][0] + units[i + 1][0]
                 for tgt, c in _PAIR_SUBS.get(pair, {}).items():
-                    nd = 0
                     node2 = node
                     for t in tgt:
                         node2 = trie[node2].get(t, -1)
@@ -478,17 +479,25 @@ def _features(text: str) -> tuple[Optional[str], frozenset, frozenset, bool]:
     return tone, frozenset(mods), frozenset(marked), "đ" in text.lower()
 
 
-def _evidence(tok_f, cand_f) -> float:
+def _evidence(tok_f, cand_f, ocr: bool = False) -> float:
+    """How well a candidate agrees with the marks a token still has. An English-model OCR's mark
+    only tells that the vowel had some ("hién" for hiện, "véi" for với); elsewhere a mark is meant."""
     tone_t, mods_t, marked_t, d_t = tok_f
     tone_c, mods_c, marked_c, d_c = cand_f
     e = 0.0
-    if tone_t:
-        e += 1.0 if tone_c == tone_t else (0.3 if tone_c else -0.7)
-    for b, mk in mods_t:
-        e += 0.8 if (b, mk) in mods_c else (0.2 if b in marked_c else -0.4)
-    for b in marked_t:
-        if not any(b == mb for mb, _ in mods_t):
-            e += 0.3 if b in marked_c else -0.4
+    if ocr:
+        for b in marked_t:
+            e += 0.5 if b in marked_c else -0.5
+        if tone_t and tone_c == tone_t:
+            e += 0.3
+    else:
+        if tone_t:
+            e += 1.0 if tone_c == tone_t else (0.3 if tone_c else -0.7)
+        for b, mk in mods_t:
+            e += 0.8 if (b, mk) in mods_c else (0.2 if b in marked_c else -0.4)
+        for b in marked_t:
+            if not any(b == mb for mb, _ in mods_t):
+                e += 0.3 if b in marked_c else -0.4
     if d_t:
         e += 1.0 if d_c else -1.0
     return e
@@ -623,7 +632,7 @@ def _candidates(tok: str, ocr: bool, id_bonus: float) -> list[tuple[int, float]]
     out: dict[int, float] = {}
     for k, c in keys.items():
         for idx in m.candidates[k]:
-            e = -c + (_evidence(tf, _syl_features(idx)) if (has_m or has_sym) else 0.0)
+            e = -c + (_evidence(tf, _syl_features(idx), ocr) if (has_m or has_sym) else 0.0)
             if canon is not None and m.tokens[idx] == canon:
                 e += id_bonus + (OCR_EXACT_BONUS if ocr and has_m else 0.0)
             if e > out.get(idx, -1e9):
@@ -675,7 +684,6 @@ def restore_text(text: str) -> RestoredText:
         line_of.append(line)
         if kind == "space":
             line += tok.count("\n")
-    lines = text.split("\n")
     words_by_line: dict[int, list[str]] = {}
     for (kind, tok, _), ln in zip(toks, line_of):
         if kind == "word":
@@ -811,6 +819,7 @@ def _viterbi(positions: list[tuple[int, list[tuple[int, float]], bool]]) -> tupl
     n = len(positions)
     fwd: list[list[float]] = []
     back: list[list[int]] = []
+    trans: list[list[list[float]]] = [[]]  # trans[p][j][k]: log P(cand j of p | cand k of p-1)
     prev_c = positions[0][1]
     fwd.append([e for _, e in prev_c])
     back.append([-1] * len(prev_c))
@@ -818,27 +827,29 @@ def _viterbi(positions: list[tuple[int, list[tuple[int, float]], bool]]) -> tupl
         _, cands, cap = positions[p]
         prev_scores = fwd[-1]
         prev_tokens = [t for t, _ in positions[p - 1][1]]
+        rows = []
         row, brow = [], []
         for t, e in cands:
+            tr = [LM_WEIGHT * lm(pt, t, cap) for pt in prev_tokens]
+            rows.append(tr)
             best, arg = -1e18, 0
-            for j, pt in enumerate(prev_tokens):
-                s = prev_scores[j] + LM_WEIGHT * lm(pt, t, cap)
-                if s > best:
-                    best, arg = s, j
+            for j, (ps, x) in enumerate(zip(prev_scores, tr)):
+                if ps + x > best:
+                    best, arg = ps + x, j
             row.append(best + e)
             brow.append(arg)
+        trans.append(rows)
         fwd.append(row)
         back.append(brow)
     # backward max scores for confidences
     bwd: list[list[float]] = [[0.0] * len(positions[p][1]) for p in range(n)]
     for p in range(n - 2, -1, -1):
-        _, nxt, cap = positions[p + 1]
-        cur = positions[p][1]
-        if len(cur) == 1 and len(nxt) == 1:
-            bwd[p][0] = bwd[p + 1][0] + LM_WEIGHT * lm(cur[0][0], nxt[0][0], cap) + nxt[0][1]
-            continue
-        for j, (t, _) in enumerate(cur):
-            bwd[p][j] = max(bwd[p + 1][k] + LM_WEIGHT * lm(t, u, cap) + eu for k, (u, eu) in enumerate(nxt))
+        nxt = positions[p + 1][1]
+        tr = trans[p + 1]
+        nb = bwd[p + 1]
+        cur_b = bwd[p]
+        for j in range(len(cur_b)):
+            cur_b[j] = max(nb[k] + tr[k][j] + nxt[k][1] for k in range(len(nxt)))
     # best path
     last = max(range(len(fwd[-1])), key=lambda j: fwd[-1][j])
     path = [0] * n
