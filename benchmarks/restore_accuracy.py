@@ -215,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     })
     results.append(run_ocr_003())
     size = R.MODEL_PATH.stat().st_size
-    print(f"model {R.MODEL_PATH.relative_to(ROOT)}: {size / 1e6:.2f} MB")
+    print(f"model {R.MODEL_PATH}: {size / 1e6:.2f} MB")
     print(f"{'set':<16}{'syll':>8}{'acc':>8}{'strict':>8}{'before':>8}{'unigram':>9}{'syll/s':>9}")
     for r in results:
         print(f"{r['set']:<16}{r['syllables']:>8}{r['accuracy']:>8.2%}"

@@ -11,7 +11,13 @@ Vietnamese text (`tools/build_restorer.py` writes `extractors/data/restorer.json
   cua, "ngudi"→nguoi, "1€"→le); diacritics the token still has are evidence ("hién" → hiện);
 - Viterbi over syllable bigrams (Witten-Bell back-off to unigrams; place names of the gazetteer when
   the token is capitalized; the project's vocabulary as phrases) picks the sequence;
-- the input's case is kept ("KE HOACH" → "KẾ HOẠCH", "Son Duong" → "Sơn Dương").
+- the input's case is kept ("KE HOACH" → "KẾ HOẠCH", "Can Tho" → "Cần Thơ").
+
+A text is read as English-model OCR (`RestoredText.ocr`) when 4% of its words or more have digits or
+symbols among letters or marks no syllable has; only then may letters be repaired in valid-looking
+tokens ("tim" → "tâm"). In a text with its diacritics, a token that is a syllable as written stays
+(unless the model very strongly prefers another). Numbers, document codes ("38-CT/TW"),
+abbreviations (BHYT; "HDND" → "HĐND") and roman numerals ("Il." → "II.") are not read as words.
 
 Pure: no I/O but loading the shipped model once, lazily. `vietnamese_score` tells how much of a text
 is Vietnamese as written (a text layer that is not real Vietnamese scores low).
@@ -240,7 +246,7 @@ class _Model:
         else:
             val = math.log((c_ab + t_a * self.pu[b]) / (c_a + t_a))
         if cap and key in self.prop:
-            val += PLACE_BONUS  # a place name of the gazetteer ("huyện Sơn Dương", "Tuyên Quang")
+            val += PLACE_BONUS  # a place name of the gazetteer ("quận Ninh Kiều", "Cần Thơ")
         if len(self._lm_cache) < 2_000_000:
             self._lm_cache[ck] = val
         return val
