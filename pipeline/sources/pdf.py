@@ -131,7 +131,7 @@ def _find_tables(pl_page) -> list:
     edges = len(pl_page.lines) + len(pl_page.rects)
     if edges < 6:  # no grid on this page: skip the costly table finder
         return []
-    return [t for t in pl_page.find_tables(TABLE_SETTINGS) if len(t.rows) >= 2 and len(t.rows[0].cells) >= 2]
+    return [t for t in pl_page.find_tables(TABLE_SETTINGS) if len(t.rows) >= 1 and len(t.rows[0].cells) >= 2]  # one row: a table continued from the page before
 
 
 def _words(pl_page, exclude_boxes) -> list[_Word]:
