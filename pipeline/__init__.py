@@ -11,7 +11,7 @@ __all__ = ["extract", "Record", "load_record"]
 
 def __getattr__(name):
     if name == "extract":
-        from pipeline.extract import extract
+        from pipeline.extraction import extract
 
         return extract
     if name == "Record":
@@ -19,7 +19,7 @@ def __getattr__(name):
 
         return Record
     if name == "load_record":
-        from pipeline.extract import load_record
+        from pipeline.extraction import load_record
 
         return load_record
     raise AttributeError(name)

@@ -12,7 +12,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def _inputs(paths: Iterable[str]) -> tuple[list[Path], list[str]]:
-    from pipeline.extract import SUPPORTED_SUFFIXES
+    from pipeline.extraction import SUPPORTED_SUFFIXES
 
     files: list[Path] = []
     problems: list[str] = []
@@ -58,7 +58,7 @@ def _progress(total: int):
 
 
 def cmd_extract(args) -> int:
-    from pipeline.extract import extract
+    from pipeline.extraction import extract
     from pipeline.sources.errors import SourceError
 
     files, problems = _inputs(args.inputs)

@@ -94,7 +94,7 @@ BAD = {
 @pytest.fixture(scope="module")
 def reference():
     """Records of the untouched samples, extracted by the same code (in process)."""
-    from pipeline.extract import extract
+    from pipeline.extraction import extract
 
     return {name: extract(SAMPLES / name) for name in ("002_born_digital.pdf", "002_text.txt")}
 
@@ -339,7 +339,7 @@ def test_failing_rename_keeps_the_old_record(tmp_path, monkeypatch, capsys):
 def test_one_broken_page_gives_a_partial_record(tmp_path, monkeypatch, capsys, reference, engine):
     """Fault injection: the reader of page 3 raises; pages 1-2 and 4-8 are read as usual."""
     from pipeline import cli
-    from pipeline.extract import extract
+    from pipeline.extraction import extract
     from pipeline.sources import pdf, pdfium
 
     source = pdfium if engine == "pdfium" else pdf

@@ -165,10 +165,10 @@ def test_library_extract_and_pandas():
 
 
 def test_library_extract_after_the_submodule_is_imported():
-    """`import pipeline.extract` (the CLI does) makes the package attribute the submodule; the
-    documented `from pipeline import extract` must still give something that extracts."""
+    """Importing the submodules (the CLI does) must not shadow the documented `from pipeline import
+    extract` (the module is named `extraction` so that no submodule is called `extract`)."""
     import pipeline.cli  # noqa: F401
-    import pipeline.extract  # noqa: F401
+    import pipeline.extraction  # noqa: F401
     from pipeline import extract
 
     assert extract(SAMPLES / "000_text.txt").header.number == 282

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.evaluate import aggregate, score_record
-from pipeline.extract import extract
+from pipeline.extraction import extract
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted(p for p in (ROOT / "samples").iterdir() if p.suffix in (".txt", ".pdf"))

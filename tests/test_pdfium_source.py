@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.document import DocState
-from pipeline.extract import record_from_state
+from pipeline.extraction import record_from_state
 from pipeline.sources.errors import SourceError
 from pipeline.sources.pdf import pdf_to_source
 from pipeline.sources.pdfium import pdfium_to_source

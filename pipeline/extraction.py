@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
-import types
 from pathlib import Path
 from typing import Optional, Union
 
@@ -109,15 +107,3 @@ def _page_text(pg) -> str:
 def load_record(path: Union[str, Path]) -> Record:
     """A record written by `baocao extract`, back as typed objects."""
     return Record.model_validate_json(Path(path).read_text(encoding="utf-8"))
-
-
-class _CallableModule(types.ModuleType):
-    """`from pipeline import extract` gives this module, not the function: once `pipeline.extract` is
-    imported, the package attribute of that name is the submodule (the import system sets it, and
-    `from ... import` looks there first). Calling the module calls `extract()`, so both spellings work."""
-
-    def __call__(self, *args, **kwargs) -> Record:
-        return extract(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
