@@ -41,7 +41,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS_DIR = Path("/work/shared/seeds")
+SEEDS_DIR = ROOT.parent / "shared" / "seeds"  # the project's shared/ lies beside the repository
 SAMPLES_DIR = ROOT / "samples"
 
 SEED_FILES = {
