@@ -23,7 +23,7 @@ from extractors.textnorm import fold
 from pipeline.document import Block, Line, TableBlock
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "samples"  # byte-identical copies of the seeds (docs/samples.md)
 GOLDEN = ROOT / "golden"
 
 
@@ -420,7 +420,7 @@ def agreement(stem: str, agency_ratio: float = 90.0) -> dict:
             "tasks": tasks / max(1, matched), "deadlines": deadlines / max(1, matched)}
 
 
-needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="shared seeds not available")
+needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="samples not available")
 
 
 @needs_seeds
