@@ -1,8 +1,8 @@
 """Every sample against its golden record (golden/, verified by reading the sources).
 
 Floors are on the evaluation module's field-level F1 (the numbers `baocao eval` prints). Sample 003
-is text whose diacritics an old OCR lost: restoring them is the next issue's work, so here it only
-has to parse (lenient floors), and its strict score is a visible strict xfail.
+is text whose diacritics an old OCR lost: the text source restores them (imperfectly), so it has
+lenient floors here and its strict score is a visible strict xfail.
 """
 from __future__ import annotations
 

@@ -14,7 +14,11 @@ from typing import Optional
 
 from extractors.textnorm import collapse, nfc, starts_lower
 from pipeline.document import Cell, Line, Marker, Page, SourceDoc
+from extractors.restore import restore_text, vietnamese_score
 from pipeline.sources.errors import SourceError
+
+RESTORE_BELOW = 0.5  # Vietnamese score under which a text's diacritics are taken as lost
+RESTORE_MIN_WORDS = 30  # fewer words than this say too little about the language to restore
 
 SUP = re.compile(r"<sup>\s*([^<]{1,4}?)\s*</sup>", re.I)
 CHECKBOX = re.compile(r"<input[^>]*type=\"?checkbox\"?[^>]*/?>", re.I)
@@ -93,8 +97,15 @@ def _is_bold(raw: str, bold_open: bool) -> tuple[bool, bool]:
 def text_to_source(data: bytes, file: str, sha256: Optional[str] = None) -> SourceDoc:
     text, warnings = decode_text(data, file)
     sha = sha256 or hashlib.sha256(data).hexdigest()
-    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    lines = _parse_lines(raw_lines)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    printed = text.split("\n")
+    score = vietnamese_score(text)
+    if score < RESTORE_BELOW and len(re.findall(r"[^\W\d_]{2,}", text)) >= RESTORE_MIN_WORDS:
+        # diacritics lost (old OCR, ASCII archive): parse the restored text, keep each printed line as raw
+        text = restore_text(text).text
+        warnings.append(f"{file}: text is not Vietnamese as written (score {score:.2f}): diacritics restored, "
+                        "printed text kept as raw")
+    lines = _parse_lines(text.split("\n"), printed)
     has_form_feeds = any(ln.role == "page-break" for ln in lines)
     if not has_form_feeds:
         lines = _footnote_blocks_end_pages(lines)
@@ -104,12 +115,14 @@ def text_to_source(data: bytes, file: str, sha256: Optional[str] = None) -> Sour
     return SourceDoc(file=file, sha256=sha, media_type="text/plain", pages=pages, warnings=warnings)
 
 
-def _parse_lines(raw_lines: list[str]) -> list[Line]:
+def _parse_lines(raw_lines: list[str], printed: Optional[list[str]] = None) -> list[Line]:
+    """Lines of the rendering; `printed` (same length) is the text as printed when `raw_lines` is a
+    restoration of it: each Line keeps its printed line as `raw`."""
     out: list[Line] = []
     pending_break = True
     pending_hard = False
     bold_open = False
-    for raw in raw_lines:
+    for index, raw in enumerate(raw_lines):
         if raw.strip(" \t") == "\f":
             out.append(Line(text="", page=0, role="page-break"))
             pending_break = True
@@ -129,6 +142,8 @@ def _parse_lines(raw_lines: list[str]) -> list[Line]:
             line = _parse_one(piece, bold_open)
             bold_open = line.pop("bold_open")
             ln = Line(page=0, **line)
+            if printed is not None and printed[index] != raw:
+                ln.raw = printed[index]
             ln.break_before = pending_break
             ln.hard_break = pending_hard and not pending_break
             out.append(ln)
