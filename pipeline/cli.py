@@ -21,7 +21,7 @@ def _inputs(paths: Iterable[str]) -> tuple[list[Path], list[str]]:
         if p.is_dir():
             found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES)
             if not found:
-                problems.append(f"{p}: folder holds no .pdf, .txt or .md file")
+                problems.append(f"{p}: folder holds no document (.pdf, .txt, .md, .png, .jpg, .tif)")
             files.extend(found)
         elif p.is_file():
             files.append(p)
@@ -85,7 +85,7 @@ def cmd_extract(args) -> int:
             stem = f.stem if f.stem not in used else f"{f.stem}{f.suffix.replace('.', '_')}"
             used.add(stem)
             try:
-                rec = extract(f, password=args.password, max_pages=args.max_pages)
+                rec = extract(f, password=args.password, max_pages=args.max_pages, ocr=args.ocr)
             except SourceError as exc:
                 failed += 1
                 print(f"error: {f}: {exc.reason}", file=sys.stderr)
@@ -136,6 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("-o", "--output", required=True, metavar="OUTDIR")
     e.add_argument("--password", default=None, help="password of encrypted PDFs")
     e.add_argument("--max-pages", type=int, default=None, help="read at most this many pages of a PDF")
+    e.add_argument("--ocr", choices=["auto", "always", "never"], default="auto",
+                   help="per page: text layer or OCR (auto: OCR pages without text or whose text layer is not "
+                        "Vietnamese as written)")
     e.set_defaults(func=cmd_extract)
     v = sub.add_parser("eval", help="score records against golden records (P/R/F1 per field family)")
     v.add_argument("pred_dir", metavar="PRED_DIR")

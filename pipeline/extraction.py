@@ -14,28 +14,43 @@ from pipeline.stages import STAGES, run_stages
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 PDF_SUFFIXES = {".pdf"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | IMAGE_SUFFIXES
+OCR_POLICIES = ("auto", "always", "never")
 MAX_TEXT_BYTES = 50 * 1024 * 1024
 MAX_PDF_BYTES = 2 * 1024 * 1024 * 1024
 
 
-def read_source(data: bytes, file: str, password: Optional[str] = None, max_pages: Optional[int] = None) -> SourceDoc:
-    """Bytes → SourceDoc, by the file's kind (suffix, checked against the content)."""
+def read_source(data: bytes, file: str, password: Optional[str] = None, max_pages: Optional[int] = None,
+                ocr: str = "auto") -> SourceDoc:
+    """Bytes → SourceDoc, by the file's kind (suffix, checked against the content). Per PDF page, the
+    text layer or OCR (`ocr`: auto | always | never), with the reason recorded."""
     suffix = Path(file).suffix.lower()
     if not data:
         raise SourceError(file, "empty file (0 bytes)")
+    if ocr not in OCR_POLICIES:
+        raise SourceError(file, f"--ocr must be one of {', '.join(OCR_POLICIES)}, not {ocr!r}")
     sha = hashlib.sha256(data).hexdigest()
     if suffix in PDF_SUFFIXES or data[:5] == b"%PDF-":
         if len(data) > MAX_PDF_BYTES:
             raise SourceError(file, f"file too large ({len(data)} bytes > {MAX_PDF_BYTES})")
-        return _pdf_reader(file)(data, file, password=password, sha256=sha, max_pages=max_pages)
+        from pipeline.sources.ocr import ocr_pdf_pages
+
+        doc = _pdf_reader(file)(data, file, password=password, sha256=sha, max_pages=max_pages)
+        ocr_pdf_pages(doc, data, password, ocr)
+        return doc
+    if suffix in IMAGE_SUFFIXES:
+        from pipeline.sources.ocr import image_to_source
+
+        return image_to_source(data, file, sha, max_pages=max_pages)
     if suffix in TEXT_SUFFIXES:
         if len(data) > MAX_TEXT_BYTES:
             raise SourceError(file, f"text file too large ({len(data)} bytes > {MAX_TEXT_BYTES})")
         from pipeline.sources.text import text_to_source
 
         return text_to_source(data, file, sha256=sha)
-    raise SourceError(file, f"unsupported input type '{suffix or 'no suffix'}' (supported: .pdf, .txt, .md)")
+    raise SourceError(file, f"unsupported input type '{suffix or 'no suffix'}' "
+                            "(supported: .pdf, .txt, .md, .png, .jpg, .tif)")
 
 
 def _pdf_reader(file: str):
@@ -54,7 +69,7 @@ def _pdf_reader(file: str):
 
 
 def extract(path_or_bytes: Union[str, Path, bytes], file: Optional[str] = None, password: Optional[str] = None,
-            max_pages: Optional[int] = None) -> Record:
+            max_pages: Optional[int] = None, ocr: str = "auto") -> Record:
     """The record of one document. Raises SourceError when the input cannot be read at all."""
     if isinstance(path_or_bytes, (str, Path)):
         p = Path(path_or_bytes)
@@ -66,7 +81,7 @@ def extract(path_or_bytes: Union[str, Path, bytes], file: Optional[str] = None, 
     else:
         data = path_or_bytes
         file = file or "document"
-    source = read_source(data, file, password=password, max_pages=max_pages)
+    source = read_source(data, file, password=password, max_pages=max_pages, ocr=ocr)
     state = run_stages(DocState(source=source), STAGES)
     return record_from_state(state)
 
@@ -90,10 +105,8 @@ def record_from_state(st: DocState) -> Record:
     for name in ("recipients", "sections", "footnotes", "references", "tables", "measures", "assignments", "checks"):
         if name in p:
             setattr(rec, name, p[name])
-    for pg in src.pages:
-        if "needs OCR" in pg.mode_reason:
-            rec.warnings.append(f"page {pg.number}: {pg.mode_reason}; OCR is not available for this page")
-    if rec.errors or any("needs OCR" in pg.mode_reason for pg in src.pages):
+    unread = [pg.number for pg in src.pages if "needs OCR" in pg.mode_reason]
+    if rec.errors or unread:
         rec.status = "partial"
     return rec
 

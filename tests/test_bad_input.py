@@ -136,7 +136,7 @@ def test_folder_without_documents(tmp_path):
     (folder / "data.json").write_text("{}")
     proc = run_cli("extract", folder, "-o", tmp_path / "out")
     assert proc.returncode == 1
-    assert "folder holds no .pdf, .txt or .md file" in error_line(proc.stderr, "empty_folder")
+    assert "folder holds no document" in error_line(proc.stderr, "empty_folder")
 
 
 # ---- encrypted PDFs ---------------------------------------------------------------------------
