@@ -235,7 +235,7 @@ def test_mixed_folder(tmp_path, reference):
         assert re.search(reason, error_line(proc.stderr, name)), name
     assert "unsupported input type" in error_line(proc.stderr, "explicit.docx")
     assert "no such file" in error_line(proc.stderr, "missing.txt")
-    assert "holds no .pdf" in error_line(proc.stderr, "no_docs")
+    assert "holds no document" in error_line(proc.stderr, "no_docs")
     assert "ignored.docx" not in proc.stderr
     n_docs = len(GOOD) + len(BAD) + 3  # + owner_only.pdf, cp1258.txt, explicit.docx
     n_failed = len(BAD) + 3  # + explicit.docx, missing.txt, no_docs
