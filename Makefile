@@ -12,6 +12,7 @@ setup:
 run: setup
 	$(BIN)/baocao extract samples -o out/samples
 	$(BIN)/baocao eval out/samples golden
+	$(BIN)/baocao eval out/samples golden/scans
 
 test: setup
 	$(BIN)/python -m pytest
