@@ -12,7 +12,7 @@ from typing import Optional
 from pipeline.record import Box, ErrorItem, Prov
 
 
-@dataclass
+@dataclass(slots=True)
 class Marker:
     """A footnote marker (superscript digits) at a character offset of its line's text."""
 
@@ -21,7 +21,7 @@ class Marker:
     box: Optional[Box] = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     text: Optional[str]  # None for an empty cell
     box: Optional[Box] = None
@@ -29,7 +29,7 @@ class Cell:
     markers: list[Marker] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     text: str
     page: int
