@@ -97,6 +97,13 @@ def _lines_from_words(words: list[_Word], body_size: float, number: int) -> list
     return lines
 
 
+def _raw_if_different(ws, text: str):
+    """The printed words when they differ from the line's text (markers taken out); None otherwise,
+    so that a page's lines do not hold their text twice."""
+    raw = " ".join(w.text for w in ws)
+    return None if raw == text else raw
+
+
 def _line_from_segment(ws: list[_Word], body_size: float, number: int) -> Line:
     base_words = [w for w in ws if not (w.text.isdigit() and w.size <= 0.8 * body_size)] or ws
     base = max(base_words, key=lambda w: w.size)
@@ -122,7 +129,7 @@ def _line_from_segment(ws: list[_Word], body_size: float, number: int) -> Line:
     italic = sum(len(w.text) for w in letters if w.italic) > 0.6 * sum(len(w.text) for w in letters)
     box = (min(w.x0 for w in ws), min(w.top for w in ws), max(w.x1 for w in ws), max(w.bottom for w in ws))
     return Line(text=text, page=number, box=box, size=base.size, bold=bold, italic=italic, markers=markers,
-                raw=" ".join(w.text for w in ws))
+                raw=_raw_if_different(ws, text))
 
 
 def _mark_footnote_area(rulings: Sequence[dict], lines: list[Line], body_size: float, width: float,
