@@ -164,10 +164,10 @@ def tesseract_data_cached(image, settings: OcrSettings) -> dict:
     try:
         data = pytesseract.image_to_data(image, lang=settings.lang, config=settings.config,
                                          output_type=pytesseract.Output.DICT, timeout=settings.timeout)
+    except pytesseract.TesseractError as exc:  # first: a TesseractError is a RuntimeError too
+        raise OcrError(f"Tesseract failed ({exc.message or f'exit status {exc.status}'})") from exc
     except RuntimeError as exc:  # pytesseract raises RuntimeError on its timeout
         raise OcrError(f"Tesseract stopped after {settings.timeout:.0f} s ({exc})") from exc
-    except pytesseract.TesseractError as exc:
-        raise OcrError(f"Tesseract failed ({exc.message or exc})") from exc
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".tmp{os.getpid()}")
@@ -179,18 +179,24 @@ def tesseract_data_cached(image, settings: OcrSettings) -> dict:
 
 
 def page_from_image(image, number: int, settings: OcrSettings, image_dpi: Optional[float]) -> Page:
+    from pipeline.sources.ocr_prepare import BLANK, prepare
+
     img = image.convert("L")
     dpi = image_dpi or settings.dpi
     if abs(dpi - settings.dpi) > 5:
         f = settings.dpi / dpi
         img = img.resize((max(1, round(img.width * f)), max(1, round(img.height * f))))
         dpi = settings.dpi
-    data = tesseract_data_cached(img, settings)
+    img, notes = prepare(img, settings)  # blank page, orientation, deskew: pipeline/sources/ocr_prepare.py
     scale = POINTS_PER_INCH / dpi
+    if BLANK in notes:  # nothing to read: not OCR'd
+        return Page(number=number, lines=[], mode="ocr", mode_reason=BLANK, width=img.width * scale,
+                    height=img.height * scale)
+    data = tesseract_data_cached(img, settings)
     words = words_from_tesseract(data, scale)
     conf = round(statistics.mean(w.conf for w in words), 1) if words else None
     return Page(number=number, lines=lines_from_words(words, number), mode="ocr", width=img.width * scale,
-                height=img.height * scale, confidence=conf)
+                height=img.height * scale, confidence=conf, mode_reason="; ".join(notes))
 
 
 def _ocr_pdf_page(job: tuple) -> tuple[int, Optional[Page], Optional[str]]:
@@ -263,7 +269,7 @@ def ocr_pdf_pages(doc, data: bytes, password: Optional[str], policy: str,
         if page is None:
             doc.errors.append(ErrorItem(stage="ocr", page=index + 1, message=f"{doc.file} {error}"))
             continue
-        page.mode_reason = reasons[index]
+        page.mode_reason = "; ".join(r for r in (reasons[index], page.mode_reason) if r)  # + prepare's notes
         doc.warnings.append(f"{doc.file} page {index + 1}: {reasons[index]}")
         doc.pages[index] = page
     doc.ocr = ocr_info(doc.pages, settings)
@@ -318,7 +324,7 @@ def image_to_source(data: bytes, file: str, sha256: str, settings: OcrSettings =
             doc.errors.append(ErrorItem(stage="ocr", page=index + 1, message=f"{file} {error}"))
             page = Page(number=index + 1, lines=[], mode="ocr", mode_reason=f"OCR failed: {error}")
         else:
-            page.mode_reason = "image: OCR"
+            page.mode_reason = "; ".join(r for r in ("image: OCR", page.mode_reason) if r)  # + prepare's notes
         doc.pages.append(page)
     doc.ocr = ocr_info(doc.pages, settings)
     return doc

@@ -1,0 +1,372 @@
+"""OCR with the real Tesseract (``vie``) and PDFium: nothing of either is mocked.
+
+A rendered born-digital page read back with its header and diacritics, confidences and boxes in
+points; the same page turned 90° made upright again; a blank sheet not OCR'd; fault injection with a
+fake ``tesseract`` put first on PATH (it hands every call to the real one except for one page,
+recognised by its width, on which it sleeps past the time limit, exits non-zero or crashes): that
+page fails alone, named, and the record is partial; a text layer that is not Vietnamese replaced by
+OCR; the cache answering a second OCR of the same image without any Tesseract call; PNG and
+multi-page TIFF inputs. Every test has its own empty ``BAOCAO_CACHE`` but those of the rendered page,
+which share one (the cache test needs it warm).
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from pipeline import extract
+from pipeline.document import DocState
+from pipeline.extraction import record_from_state
+from pipeline.sources.ocr import OcrSettings, ocr_pdf_pages, page_from_image
+from pipeline.sources.ocr_prepare import (BLANK, binarize, deskew, is_blank, orientation, prepare, skew_angle)
+from pipeline.sources.pdfium import pdfium_to_source
+from pipeline.stages import STAGES, run_stages
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+SCANS = SAMPLES / "scans"
+REAL_TESSERACT = shutil.which("tesseract")
+DPI = 200
+
+
+def _has_vie() -> bool:
+    if not REAL_TESSERACT:
+        return False
+    import pytesseract
+
+    try:
+        return "vie" in pytesseract.get_languages()
+    except Exception:
+        return False
+
+
+pytestmark = pytest.mark.skipif(not _has_vie(), reason="Tesseract with the vie model is not installed")
+
+
+def render(pdf_path: Path, index: int, dpi: int = DPI) -> Image.Image:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        page = pdf[index]
+        img = page.render(scale=dpi / 72, grayscale=True).to_pil()
+        page.close()
+    finally:
+        pdf.close()
+    return img
+
+
+def text_of(page) -> str:
+    return "\n".join(ln.text for ln in page.lines)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("BAOCAO_CACHE", str(tmp_path / "cache"))
+
+
+# --- a fake tesseract for fault injection --------------------------------------------------------
+
+FAKE = '''#!{python}
+import os, signal, sys, time
+REAL, MODE, BAD_WIDTH, LOG = {real!r}, {mode!r}, {bad_width!r}, {log!r}
+args = sys.argv[1:]
+with open(LOG, "a") as f:
+    f.write(" ".join(args[1:] if args and not args[0].startswith("-") else args) + "\\n")
+if not args or args[0].startswith("-"):  # --version, --list-langs: always the real answer
+    os.execv(REAL, [REAL] + args)
+if MODE != "fail":
+    from PIL import Image
+    with Image.open(args[0]) as im:
+        width = im.width
+    if abs(width - BAD_WIDTH) > 2:  # not the page to fail on
+        os.execv(REAL, [REAL] + args)
+osd = "osd" in args
+if MODE == "sleep" and not osd:  # OSD answers; the OCR hangs
+    time.sleep(120)
+    sys.exit(0)
+if MODE == "sleep":
+    os.execv(REAL, [REAL] + args)
+if MODE == "crash":
+    os.kill(os.getpid(), signal.SIGSEGV)
+sys.stderr.write("fake tesseract: simulated failure\\n")
+sys.exit(3)
+'''
+
+
+@pytest.fixture
+def fake_tesseract(tmp_path, monkeypatch):
+    """fake_tesseract(mode, bad_width=None) -> log path: "sleep", "exit", "crash" on pages of that width
+    only; "fail": every call but --version fails."""
+    def install(mode: str, bad_width: int = -100) -> Path:
+        bindir = tmp_path / "fakebin"
+        bindir.mkdir(exist_ok=True)
+        log = tmp_path / "fake_tesseract.log"
+        script = bindir / "tesseract"
+        script.write_text(FAKE.format(python=sys.executable, real=REAL_TESSERACT, mode=mode, bad_width=bad_width,
+                                      log=str(log)), encoding="utf-8")
+        script.chmod(0o755)
+        monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ['PATH']}")
+        assert shutil.which("tesseract") == str(script)
+        return log
+    return install
+
+
+def ocr_calls(log: Path) -> list[str]:
+    """The logged calls that were not --version / --list-langs."""
+    if not log.exists():
+        return []
+    return [ln for ln in log.read_text().splitlines() if ln and not ln.startswith("--")]
+
+
+# --- the rendered born-digital page -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def page1_image():
+    return render(SAMPLES / "002_born_digital.pdf", 0)
+
+
+@pytest.fixture(scope="module")
+def warm_cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("warm_cache")
+
+
+@pytest.fixture(scope="module")
+def page1(page1_image, warm_cache):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BAOCAO_CACHE", str(warm_cache))
+        return page_from_image(page1_image, 1, OcrSettings(), DPI)
+
+
+def test_rendered_page_is_read_with_its_diacritics(page1, page1_image):
+    text = text_of(page1)
+    assert page1.mode == "ocr"
+    assert "Số: 131 /KH-UBND" in text.replace("131/", "131 /")
+    assert "KẾ HOẠCH" in text.splitlines()
+    assert "Thực hiện mục tiêu phấn đấu 100% người dân tham gia Bảo hiểm" in text
+    assert "y tế trên địa bàn thành phố" in text
+    # confidences: the page's and every line's
+    assert page1.confidence is not None and page1.confidence > 85
+    assert all(ln.confidence is not None and 0 <= ln.confidence <= 100 for ln in page1.lines)
+    # boxes in points, on an A4 page (595 x 842 pt)
+    assert page1.width == pytest.approx(page1_image.width * 72 / DPI) and abs(page1.width - 595.3) < 1.5
+    assert abs(page1.height - 841.9) < 1.5
+    for ln in page1.lines:
+        x0, y0, x1, y1 = ln.box
+        assert 0 <= x0 < x1 <= page1.width and 0 <= y0 < y1 <= page1.height, ln
+        assert 5 < ln.size < 30  # a type size in points, not pixels
+    header = next(ln for ln in page1.lines if ln.text == "KẾ HOẠCH")
+    assert 200 < (header.box[0] + header.box[2]) / 2 < 400  # centred on the page
+
+
+def test_page_turned_90_degrees_is_made_upright(page1, page1_image, warm_cache, monkeypatch):
+    turned = page1_image.convert("L").rotate(90, expand=True)  # text running bottom to top
+    assert turned.width > turned.height
+    upright, notes = prepare(turned, OcrSettings())
+    assert "rotated 90° clockwise" in notes
+    assert upright.size == page1_image.size
+    assert np.array_equal(np.asarray(upright), np.asarray(page1_image.convert("L")))
+    monkeypatch.setenv("BAOCAO_CACHE", str(warm_cache))
+    page = page_from_image(turned, 1, OcrSettings(), DPI)
+    assert "rotated 90° clockwise" in page.mode_reason
+    assert (page.width, page.height) == (page1.width, page1.height)
+    assert text_of(page) == text_of(page1)
+
+
+def test_sideways_scan_is_turned_by_orientation():
+    """004_scan300.pdf page 3 was fed sideways (text turned 90° clockwise on a landscape page)."""
+    img = render(SCANS / "004_scan300.pdf", 2)
+    assert img.width > img.height
+    assert orientation(img) == 270
+    upright, notes = prepare(img, OcrSettings())
+    assert notes == ["rotated 90° counter-clockwise"]  # its own skew, -0.98°, is under 1°: left alone
+    assert upright.width < upright.height
+    assert skew_angle(upright)[0] == pytest.approx(-0.98, abs=0.05)
+
+
+# --- pure image steps ------------------------------------------------------------------------------
+
+
+def test_deskew_finds_and_undoes_a_known_angle(page1_image):
+    img = page1_image.convert("L")
+    for angle in (2.0, -1.3):
+        skewed = img.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
+        found, gain = skew_angle(skewed)
+        assert found == pytest.approx(angle, abs=0.05) and gain > 1.1
+        fixed, corrected = deskew(skewed)
+        assert corrected == found and fixed.size == img.size
+        assert abs(skew_angle(fixed)[0]) < 0.1
+    assert deskew(img) == (img, 0.0)  # level already: untouched
+    small = img.rotate(0.5, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    assert deskew(small)[1] == 0.0  # under 1°: left alone (benchmarks/ocr_prepare.json)
+
+
+def test_blank_detection_ignores_specks_and_show_through():
+    rng = np.random.default_rng(7)
+    paper = np.full((2339, 1654), 228, dtype=np.uint8)
+    ys, xs = rng.integers(0, 2339, 300), rng.integers(0, 1654, 300)
+    paper[ys, xs] = 60  # dust: single dark pixels
+    paper[ys[:100], (xs[:100] + 1) % 1654] = 90
+    ghost = paper.copy()
+    ghost[300:2000, 200:1450:3] = 221  # faint show-through of the back
+    for a in (paper, ghost, np.full((2339, 1654), 255, dtype=np.uint8)):
+        assert is_blank(Image.fromarray(a))
+    blank_scan = render(SCANS / "001_scan200.pdf", 5)  # the blank sheet of the scanned sample
+    assert is_blank(blank_scan)
+    assert not is_blank(render(SCANS / "001_scan200.pdf", 4))
+
+
+def test_binarize_gives_black_and_white(page1_image):
+    for method in ("otsu", "sauvola"):
+        out = np.asarray(binarize(page1_image, method))
+        assert set(np.unique(out)) <= {0, 255}
+        assert 0.01 < (out == 0).mean() < 0.2  # ink, not paper
+    with pytest.raises(ValueError):
+        binarize(page1_image, "nope")
+
+
+def test_orientation_on_a_sparse_page_is_zero():
+    img = Image.new("L", (1654, 2339), 255)
+    word = render(SAMPLES / "002_born_digital.pdf", 0).convert("L").crop((500, 500, 900, 560))
+    img.paste(word, (600, 1000))
+    assert orientation(img) == 0  # OSD: "Too few characters", not an error
+
+
+# --- a blank sheet -------------------------------------------------------------------------------------
+
+
+def test_blank_page_is_not_ocred(fake_tesseract):
+    log = fake_tesseract("fail")  # any OCR or OSD call would fail
+    page = page_from_image(render(SCANS / "001_scan200.pdf", 5), 6, OcrSettings(), DPI)
+    assert page.mode == "ocr" and page.mode_reason == BLANK
+    assert page.lines == [] and page.confidence is None
+    assert abs(page.width - 595.3) < 1.5
+    assert ocr_calls(log) == []
+
+
+def test_blank_page_of_a_pdf_is_no_error(fake_tesseract):
+    import pypdfium2 as pdfium
+
+    src = pdfium.PdfDocument(str(SCANS / "001_scan200.pdf"))
+    one = pdfium.PdfDocument.new()
+    one.import_pages(src, [5])
+    buf = io.BytesIO()
+    one.save(buf)
+    log = fake_tesseract("fail")
+    rec = extract(buf.getvalue(), file="blank.pdf")
+    assert rec.source.page_modes == ["ocr"]
+    assert rec.source.page_mode_reasons[0].endswith("; blank page")
+    assert not [e for e in rec.errors if e.stage == "ocr"]
+    assert rec.pages[0].text == ""
+    assert ocr_calls(log) == []
+
+
+# --- fault injection: one page times out or crashes -------------------------------------------------
+
+BAD_WIDTH = 1500  # pixels at 200 dpi: the page the fake tesseract fails on
+
+
+@pytest.fixture(scope="module")
+def three_page_pdf(page1_image) -> bytes:
+    """An image-only PDF of three parts of the rendered page: the middle one BAD_WIDTH wide."""
+    img = page1_image.convert("L")
+    parts = [img.crop((0, 0, 1654, 620)), img.crop((0, 620, BAD_WIDTH, 1200)), img.crop((0, 1200, 1654, 1800))]
+    buf = io.BytesIO()
+    parts[0].save(buf, "PDF", resolution=DPI, save_all=True, append_images=parts[1:])
+    return buf.getvalue()
+
+
+def record_with_settings(data: bytes, file: str, settings: OcrSettings):
+    """pipeline.extract, but with these OCR settings (a short time limit)."""
+    doc = pdfium_to_source(data, file, sha256=hashlib.sha256(data).hexdigest())
+    ocr_pdf_pages(doc, data, None, "auto", settings)
+    return record_from_state(run_stages(DocState(source=doc), STAGES))
+
+
+@pytest.mark.parametrize("mode, message", [
+    ("sleep", "Tesseract stopped after 8 s"),
+    ("exit", "simulated failure"),
+    ("crash", "Tesseract failed"),
+])
+def test_a_failing_page_fails_alone(three_page_pdf, fake_tesseract, mode, message):
+    log = fake_tesseract(mode, BAD_WIDTH)
+    rec = record_with_settings(three_page_pdf, "faults.pdf", OcrSettings(timeout=8))
+    assert rec.status == "partial"
+    errors = [e for e in rec.errors if e.stage == "ocr"]
+    assert len(errors) == 1 and errors[0].page == 2, rec.errors
+    assert errors[0].message.startswith("faults.pdf page 2: ")
+    assert message in errors[0].message
+    if mode == "crash":
+        assert "-11" in errors[0].message  # SIGSEGV
+    assert rec.source.page_modes[0] == rec.source.page_modes[2] == "ocr"
+    assert rec.source.page_modes[1] != "ocr" and "needs OCR" in rec.source.page_mode_reasons[1]
+    assert "KẾ HOẠCH" in rec.pages[0].text
+    assert len(rec.pages[2].text) > 100
+    assert rec.pages[1].text == ""
+    assert len([c for c in ocr_calls(log) if "osd" not in c]) == 3  # each page's OCR was tried once
+
+
+# --- a text layer that is not Vietnamese as written -----------------------------------------------------
+
+
+def test_eng_text_layer_is_replaced_by_vie_ocr():
+    rec = extract(SCANS / "002_eng_ocr.pdf", max_pages=2)
+    assert rec.source.page_modes == ["ocr", "ocr"]
+    for reason in rec.source.page_mode_reasons:
+        assert reason.startswith("text layer is not Vietnamese as written (score ")
+        assert "OCR'd again with vie" in reason
+    assert rec.header.ref == "131/KH-UBND"
+    assert rec.header.doc_type == "KẾ HOẠCH"
+    assert str(rec.header.date) == "2018-11-08"
+    assert "Thực hiện mục tiêu phấn đấu 100% người dân tham gia Bảo hiểm" in rec.pages[0].text
+    assert rec.source.ocr.engine == "tesseract" and rec.source.ocr.lang == "vie"
+
+
+# --- the cache -------------------------------------------------------------------------------------------
+
+
+def test_second_ocr_of_the_same_image_comes_from_the_cache(page1, page1_image, warm_cache, fake_tesseract,
+                                                           monkeypatch):
+    monkeypatch.setenv("BAOCAO_CACHE", str(warm_cache))
+    log = fake_tesseract("fail")  # from here on any OCR or OSD call fails
+    again = page_from_image(page1_image, 1, OcrSettings(), DPI)
+    assert ocr_calls(log) == []
+    assert text_of(again) == text_of(page1)
+    assert again.mode_reason == page1.mode_reason and again.confidence == page1.confidence
+    # another image is not in the cache: the failing fake is called, and the page fails
+    from pipeline.sources.ocr import OcrError
+
+    with pytest.raises(OcrError, match="Tesseract failed"):
+        page_from_image(page1_image.convert("L").crop((0, 0, 1654, 1200)), 1, OcrSettings(), DPI)
+    assert ocr_calls(log)
+
+
+# --- image inputs -----------------------------------------------------------------------------------------
+
+
+def test_png_input_is_ocred():
+    rec = extract(SCANS / "002_scan.png")
+    assert rec.source.media_type == "image/png"
+    assert rec.source.page_modes == ["ocr"]
+    assert rec.source.page_mode_reasons[0].startswith("image: OCR")
+    assert "deskewed -1.5°" in rec.source.page_mode_reasons[0]  # the manifest's angle for this image
+    assert "KẾ HOẠCH" in rec.pages[0].text
+    assert rec.header.ref == "131/KH-UBND"
+
+
+def test_multipage_tiff_input_is_ocred():
+    rec = extract(SCANS / "001_scan.tiff", max_pages=2)
+    assert rec.source.media_type == "image/tiff"
+    assert rec.source.page_modes == ["ocr", "ocr"]
+    assert all(r.startswith("image: OCR") for r in rec.source.page_mode_reasons)
+    assert all(len(p.text) > 500 for p in rec.pages)
+    assert rec.pages[0].confidence and rec.pages[0].confidence > 80
