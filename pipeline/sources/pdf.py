@@ -16,6 +16,7 @@ from pipeline.document import Line, Page, SourceDoc
 from pipeline.record import ErrorItem
 from pipeline.sources import pdf_layout
 from pipeline.sources.errors import SourceError
+from pipeline.sources.pdf_layout import source_from_pages
 from pipeline.sources.pdf_layout import (  # noqa: F401  (shared with the PDFium source; names kept here)
     COLUMN_GAP, MIN_TEXT_CHARS, _Word, _assemble, _body_size, _cell_from_chars, _inside, _is_sup,
     _line_from_segment, _lines_from_words, _mark_page_numbers, _mark_paragraph_breaks, _word)
@@ -74,17 +75,7 @@ def _unwrap(exc: BaseException) -> BaseException:
 
 def pdf_to_source(data: bytes, file: str, password: Optional[str] = None, sha256: Optional[str] = None,
                   max_pages: Optional[int] = None) -> SourceDoc:
-    pdf = open_pdf(data, file, password)
-    sha = sha256 or hashlib.sha256(data).hexdigest()
-    doc = SourceDoc(file=file, sha256=sha, media_type="application/pdf", pages=[])
-    try:
-        for page in iter_pages(pdf, file, doc, max_pages):
-            doc.pages.append(page)
-    finally:
-        pdf.close()
-    if not doc.pages:
-        raise SourceError(file, "PDF has no pages")
-    return doc
+    return source_from_pages(open_pdf(data, file, password), file, data, sha256, iter_pages, max_pages)
 
 
 def iter_pages(pdf, file: str, doc: SourceDoc, max_pages: Optional[int] = None) -> Iterator[Page]:

@@ -244,3 +244,23 @@ def _cell_from_chars(chars: list, box) -> Cell:
     letters = [c for c in chars if c["text"].isalnum()]
     bold = bool(letters) and sum("bold" in c["fontname"].lower() for c in letters) > 0.6 * len(letters)
     return Cell(text=text or None, box=tuple(box), bold=bold, markers=markers)
+
+
+def source_from_pages(pdf, file: str, data: bytes, sha256, iter_pages, max_pages) -> "SourceDoc":
+    """A PDF SourceDoc from an open document and its engine's page iterator (pages streamed one at a
+    time; the document closed whatever happens)."""
+    import hashlib
+
+    from pipeline.document import SourceDoc
+    from pipeline.sources.errors import SourceError
+
+    doc = SourceDoc(file=file, sha256=sha256 or hashlib.sha256(data).hexdigest(), media_type="application/pdf",
+                    pages=[])
+    try:
+        for page in iter_pages(pdf, file, doc, max_pages):
+            doc.pages.append(page)
+    finally:
+        pdf.close()
+    if not doc.pages:
+        raise SourceError(file, "PDF has no pages")
+    return doc

@@ -36,6 +36,7 @@ from pipeline.document import Page, SourceDoc
 from pipeline.record import ErrorItem
 from pipeline.sources import pdf as _reference  # pdf.py's table filter and settings (no pdfplumber import)
 from pipeline.sources.errors import SourceError
+from pipeline.sources.pdf_layout import source_from_pages
 from pipeline.sources.pdf_layout import (MIN_TEXT_CHARS, _assemble, _body_size, _inside, _lines_from_words,
                                          _mark_footnote_area, _mark_page_numbers, _rows_to_lines, _word)
 
@@ -124,17 +125,7 @@ def open_pdfium(data: bytes, file: str, password: Optional[str] = None):
 
 def pdfium_to_source(data: bytes, file: str, password: Optional[str] = None, sha256: Optional[str] = None,
                      max_pages: Optional[int] = None) -> SourceDoc:
-    pdf = open_pdfium(data, file, password)
-    sha = sha256 or hashlib.sha256(data).hexdigest()
-    doc = SourceDoc(file=file, sha256=sha, media_type="application/pdf", pages=[])
-    try:
-        for page in iter_pages(pdf, file, doc, max_pages):
-            doc.pages.append(page)
-    finally:
-        pdf.close()
-    if not doc.pages:
-        raise SourceError(file, "PDF has no pages")
-    return doc
+    return source_from_pages(open_pdfium(data, file, password), file, data, sha256, iter_pages, max_pages)
 
 
 def iter_pages(pdf, file: str, doc: SourceDoc, max_pages: Optional[int] = None) -> Iterator[Page]:
