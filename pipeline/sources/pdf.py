@@ -8,7 +8,6 @@ The per-page choice between the text layer and OCR is made here, with its reason
 """
 from __future__ import annotations
 
-import hashlib
 import io
 from typing import Iterator, Optional
 

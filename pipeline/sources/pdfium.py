@@ -26,7 +26,6 @@ raises and the page fails); a MediaBox inherited from the page tree is taken as 
 from __future__ import annotations
 
 import ctypes
-import hashlib
 import itertools
 import struct
 from operator import itemgetter
