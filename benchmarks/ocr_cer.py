@@ -10,7 +10,7 @@ re-encoding, no rendering) and given to the ``tesseract`` command:
 ``tesseract page.jpg stdout -l vie --psm 3 --oem 1`` with ``OMP_THREAD_LIMIT=1``; two such
 single-threaded processes run at a time (``--workers``), one per core.
 
-Measured against ``samples/scans/truth/NNN_pNN.txt`` (pdfplumber's ``extract_text()`` of the
+Measured against ``samples/scans/truth/NNN_pNN.truth`` (pdfplumber's ``extract_text()`` of the
 born-digital page), both texts NFC and whitespace-normalized (every run of whitespace one space):
 
 * ``cer`` = Levenshtein distance (rapidfuzz) / reference length; per kind the pooled value

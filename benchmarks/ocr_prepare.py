@@ -127,7 +127,7 @@ def ocr_job(job: dict) -> dict:
     scale = POINTS_PER_INCH / settings.dpi
     lines = lines_from_words(words_from_tesseract(data, scale), job["page"])
     text = "\n".join(ln.raw or ln.text for ln in lines)
-    truth = (SCANS / "truth" / f"{job['sample']}_p{job['source_page']:02d}.txt").read_text(encoding="utf-8")
+    truth = (SCANS / "truth" / f"{job['sample']}_p{job['source_page']:02d}.truth").read_text(encoding="utf-8")
     sc = score(text, truth)
     # the same without the page number (truth: a first line of digits; OCR: a digits-only line in the
     # top 6 % of the page): OCR'd page numbers come and go with tiny changes of the image, and the

@@ -18,7 +18,7 @@ Writes into ``samples/scans/`` (see ``docs/scans.md``):
   would double the size), merged with pypdf: a text layer that is not Vietnamese, as in old archives.
 * ``NNN_stripped.txt`` -- the text samples with the diacritics folded away (đ -> d), every other
   character (markup, quotes, dashes, tabs, line breaks) kept as is.
-* ``truth/NNN_pNN.txt`` -- the text of each page of the born-digital PDF as pdfplumber's
+* ``truth/NNN_pNN.truth`` -- the text of each page of the born-digital PDF as pdfplumber's
   ``page.extract_text()`` gives it: the reference for character error rates.
 * ``manifest.json`` -- for every file: its source, its golden record, every transformation and its
   parameters (angles per page, ...), the size; for every born-digital page its kind
@@ -440,7 +440,7 @@ def make_truth(sample: str) -> list[dict]:
         for i, page in enumerate(pdf.pages, 1):
             text = page.extract_text() or ""
             kind, share = page_kind(page, i)
-            fname = f"{sample}_p{i:02d}.txt"
+            fname = f"{sample}_p{i:02d}.truth"  # not .txt: a folder walk must not take it for a document
             (TRUTH_DIR / fname).write_bytes(text.encode("utf-8"))
             pages.append({"page": i, "file": f"truth/{fname}", "kind": kind,
                           "table_share": round(share, 3), "chars": len(text)})
