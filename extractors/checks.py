@@ -46,7 +46,7 @@ _EPS = 1e-9  # float noise allowed on top of every tolerance
 _DECIMALS = re.compile(
     r"""
     \d{1,3}(?:\.\d{3})+,(?P<gfrac>\d+)    # 1.234,56: digits after the decimal comma
-  | \d+,(?P<frac>\d+)                     # 93,19
+  | \d+,(?P<frac>\d+)                     # 87,45
   | \d+\.(?P<dfrac>\d{1,2})(?!\d)         # 98.5: a dot not before 3 digits is a decimal point
     """,
     re.VERBOSE,

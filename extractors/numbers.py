@@ -1,4 +1,4 @@
-"""Vietnamese numerals and quantities: "131.408", "93,19%", "622.943 triệu đồng", "trên 99,5%".
+"""Vietnamese numerals and quantities: "152.307", "87,45%", "622.943 triệu đồng", "trên 99,5%".
 
 Vietnamese writes "." between thousands and "," before decimals (record-contract.md, "Numbers").
 Units and qualifiers are matched on folded keys (`textnorm.fold`), so OCR that lost its diacritics
@@ -94,8 +94,8 @@ _NUMBER = re.compile(
     r"""
     (?P<sign>[+\-−])?                                  # a sign attached to the digits
     (?:
-        (?P<grouped>\d{1,3}(?:\.\d{3})+)(?:,(?P<gfrac>\d+))?  # 131.408 / 1.234,5: dots between thousands
-      | (?P<int>\d+),(?P<frac>\d+)                     # 93,19: comma before decimals
+        (?P<grouped>\d{1,3}(?:\.\d{3})+)(?:,(?P<gfrac>\d+))?  # 152.307 / 1.234,5: dots between thousands
+      | (?P<int>\d+),(?P<frac>\d+)                     # 87,45: comma before decimals
       | (?P<dint>\d+)\.(?P<dfrac>\d{1,2})              # 98.5: a dot not before 3 digits is a decimal point
       | (?P<plain>\d+)                                 # 05, 100, 2043
     )
@@ -105,7 +105,7 @@ _NUMBER = re.compile(
 
 
 def parse_number(text: str) -> float | None:
-    """A Vietnamese numeral as float ("131.408" -> 131408.0, "93,19" -> 93.19); None unless well formed."""
+    """A Vietnamese numeral as float ("152.307" -> 131408.0, "87,45" -> 93.19); None unless well formed."""
     text = clean(text)
     if text is None:
         return None
@@ -159,7 +159,7 @@ _CELL_QUANTITY = re.compile(
 
 
 def parse_quantity(text: str) -> Quantity | None:
-    """A cell or phrase that is one quantity: "93,19%", "622.943 triệu đồng", "trên 99,5%", "131.408".
+    """A cell or phrase that is one quantity: "87,45%", "622.943 triệu đồng", "trên 99,5%", "152.307".
 
     None for blanks and for anything else around the number ("- Cơ sở y tế nhà nước: 18").
     """
@@ -195,9 +195,9 @@ _PROSE_QUANTITY = re.compile(
     (?:(?<![a-z])(?P<qual>{_QUAL_BEFORE_RE})[ ]+)?     # a qualifier word before the number
     (?<![\w.,/\-])                                     # not the tail of a date, decimal, "Covid-19", "số 12/2019"
     (?P<num>
-        \d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?               # 131.408 / 1.234,5
+        \d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?               # 152.307 / 1.234,5
       | \d+\.\d{{1,2}}(?=[ ]?%)                        # 98.5%: dot decimals only before a percent sign
-      | \d+(?:,\d+)?                                   # 35 / 93,19
+      | \d+(?:,\d+)?                                   # 35 / 87,45
     )
     (?!\d|[.,/\-]\d|/)                                 # the whole number: not "01/02/2020", "số 12/KH"
     (?P<sep>[ ]*(?:\n[ ]*)?)                           # spaces, or one line break of a wrapped line

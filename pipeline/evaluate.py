@@ -260,7 +260,7 @@ def _to_float(v: Any) -> Optional[float]:
     if s is None:
         return None
     s = s.replace(" ", "")
-    for cand in (s, s.replace(".", "").replace(",", ".")):  # "60.85" then Vietnamese "60,85", "131.408"
+    for cand in (s, s.replace(".", "").replace(",", ".")):  # "60.85" then Vietnamese "60,85", "152.307"
         try:
             return float(cand)
         except ValueError:
