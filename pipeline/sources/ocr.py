@@ -192,11 +192,14 @@ def page_from_image(image, number: int, settings: OcrSettings, image_dpi: Option
     if BLANK in notes:  # nothing to read: not OCR'd
         return Page(number=number, lines=[], mode="ocr", mode_reason=BLANK, width=img.width * scale,
                     height=img.height * scale)
-    data = tesseract_data_cached(img, settings)
-    words = words_from_tesseract(data, scale)
+    from pipeline.sources.ocr_tables import read_page
+
+    tables = read_page(img, dpi, number, settings)  # ruled tables, cell by cell: pipeline/sources/ocr_tables.py
+    data = tesseract_data_cached(tables.prose_image(img), settings)
+    words = [w for w in words_from_tesseract(data, scale) if not tables.covers(w.box)]
     conf = round(statistics.mean(w.conf for w in words), 1) if words else None
-    return Page(number=number, lines=lines_from_words(words, number), mode="ocr", width=img.width * scale,
-                height=img.height * scale, confidence=conf, mode_reason="; ".join(notes))
+    return Page(number=number, lines=tables.merge(lines_from_words(words, number)), mode="ocr",
+                width=img.width * scale, height=img.height * scale, confidence=conf, mode_reason="; ".join(notes))
 
 
 def _ocr_pdf_page(job: tuple) -> tuple[int, Optional[Page], Optional[str]]:
