@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Iterable, Optional
 
+from pipeline.ingest.commands import register as register_ingest
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -149,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     v.set_defaults(func=cmd_eval)
     s = sub.add_parser("schema", help="print the JSON Schema of the record")
     s.set_defaults(func=cmd_schema)
+    register_ingest(sub)
     return p
 
 

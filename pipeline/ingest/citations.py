@@ -1,0 +1,45 @@
+"""Across documents: each reference linked to the document of the dataset it names.
+
+A reference names a document by kind, number and date ("Kế hoạch số 131/KH-UBND ngày 8/11/2018"); a
+document of the dataset is that one when its header's doc_type is the kind (case folded: KẾ HOẠCH is
+Kế hoạch), its ref is the number (spaces removed, case folded) and, when both dates are known, its
+date is the date. `match` says how sure: "kind+number+date", or "kind+number" when a date is missing
+on either side (numbers restart every year, so that is weaker); a date that differs is no match. A
+document never cites itself; a reference matching several documents (the same report as a PDF and as
+text) gets one row per document. References with no document in the dataset keep a row with nulls.
+"""
+from __future__ import annotations
+
+CITATIONS_SQL = """
+CREATE OR REPLACE TABLE citations AS
+WITH docs AS (
+    SELECT document, file, date,
+           lower(replace(ref, ' ', '')) AS number_key,
+           lower(trim(doc_type)) AS kind_key
+    FROM documents
+    WHERE ref IS NOT NULL AND doc_type IS NOT NULL
+), refs AS (
+    SELECT document, ref_index, kind, number, date,
+           lower(replace(number, ' ', '')) AS number_key,
+           lower(trim(kind)) AS kind_key
+    FROM "references"
+)
+SELECT r.document, r.ref_index, r.kind, r.number, r.date,
+       d.document AS cited_document, d.file AS cited_file,
+       CASE WHEN d.document IS NULL THEN NULL
+            WHEN r.date IS NOT NULL AND d.date IS NOT NULL THEN 'kind+number+date'
+            ELSE 'kind+number' END AS match
+FROM refs r
+LEFT JOIN docs d
+       ON d.kind_key = r.kind_key
+      AND d.number_key = r.number_key
+      AND (r.date IS NULL OR d.date IS NULL OR d.date = r.date)
+      AND d.document <> r.document
+ORDER BY r.document, r.ref_index, d.document
+"""
+
+
+def build_citations(con) -> int:
+    """Create the citations table in an open DuckDB connection that holds documents and references."""
+    con.execute(CITATIONS_SQL)
+    return con.execute("SELECT count(*) FROM citations").fetchone()[0]

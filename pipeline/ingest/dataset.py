@@ -1,0 +1,166 @@
+"""The dataset on disk: tidy tables from the records and the manifest, as Parquet files and one DuckDB
+database with the same tables; `load_dataset` gives them back as pandas DataFrames.
+
+    DATASET/records/<sha256>.json      one record per distinct document (named by its content's SHA-256)
+    DATASET/manifest.jsonl             per input path: status, reason, sha256, record file (manifest.py)
+    DATASET/parquet/<table>.parquet    documents, pages, sections, footnotes, references, tables, measures,
+                                       assignments, checks, warnings, errors, inputs, citations
+    DATASET/dataset.duckdb             the same tables
+    DATASET/ingest.log                 what each run did
+    DATASET/summary.json               the last build: row counts and the manifest state it belongs to
+
+Every file is written beside and renamed over its target, so a reader never sees half a table; the
+build is a pure function of records/ and the manifest, so a resumed ingest builds the same tables.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Optional, Union
+
+from pipeline.ingest.manifest import write_atomic
+from pipeline.ingest.tables import COLUMNS, input_error_row, input_row, record_rows
+
+RECORDS, PARQUET, DUCKDB, SUMMARY, LOG = "records", "parquet", "dataset.duckdb", "summary.json", "ingest.log"
+TABLES = tuple(COLUMNS)
+FLUSH_ROWS = 20_000  # rows per Parquet row group: memory stays bounded whatever the dataset's size
+
+
+def record_file(sha256: str) -> str:
+    return f"{RECORDS}/{sha256}.json"
+
+
+def _arrow_type(kind: str):
+    import pyarrow as pa
+
+    return {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(),
+            "list<str>": pa.list_(pa.string()), "list<int>": pa.list_(pa.int64())}[kind]
+
+
+def arrow_schema(table: str):
+    import pyarrow as pa
+
+    return pa.schema([(name, _arrow_type(kind)) for name, kind in COLUMNS[table]])
+
+
+class _TableWriter:
+    """Rows → one Parquet file, a row group per FLUSH_ROWS rows, renamed into place on close."""
+
+    def __init__(self, path: Path, table: str):
+        import pyarrow.parquet as pq
+
+        self.path = path
+        self.tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        self.schema = arrow_schema(table)
+        self.writer = pq.ParquetWriter(self.tmp, self.schema, compression="zstd")
+        self.rows: list[dict] = []
+        self.count = 0
+
+    def add(self, rows: list[dict]) -> None:
+        self.rows.extend(rows)
+        if len(self.rows) >= FLUSH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        import pyarrow as pa
+
+        if self.rows:
+            self.writer.write_table(pa.Table.from_pylist(self.rows, schema=self.schema))
+            self.count += len(self.rows)
+            self.rows = []
+
+    def close(self) -> None:
+        self.flush()
+        self.writer.close()
+        os.replace(self.tmp, self.path)
+
+
+def build_dataset(dataset: Path, entries: dict[str, dict], manifest_digest: str) -> dict:
+    """Write parquet/ and dataset.duckdb from records/ and the manifest entries; returns row counts."""
+    import duckdb
+
+    from pipeline.ingest.citations import build_citations
+
+    dataset = Path(dataset)
+    pdir = dataset / PARQUET
+    pdir.mkdir(exist_ok=True)
+    writers = {t: _TableWriter(pdir / f"{t}.parquet", t) for t in TABLES if t != "citations"}
+    paths_of: dict[str, list[str]] = {}
+    for e in entries.values():
+        if e.get("record") and e["status"] in ("done", "partial"):
+            paths_of.setdefault(e["sha256"], []).append(e["input"])
+    unreadable = []
+    try:
+        for sha in sorted(paths_of):
+            rf = record_file(sha)
+            try:
+                rec = json.loads((dataset / rf).read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                unreadable.append({"document": sha, "input": sorted(paths_of[sha])[0], "status": "failed",
+                                   "stage": "dataset", "page": None, "message": f"record {rf} unreadable: {exc}"})
+                continue
+            for table, rows in record_rows(rec, sha, rf, paths_of[sha]).items():
+                writers[table].add(rows)
+        ordered = [entries[k] for k in sorted(entries)]
+        writers["inputs"].add([input_row(e) for e in ordered])
+        writers["errors"].add([r for r in map(input_error_row, ordered) if r] + unreadable)
+        for w in writers.values():
+            w.close()
+    except BaseException:
+        for w in writers.values():
+            try:
+                w.writer.close()
+                w.tmp.unlink()
+            except OSError:
+                pass
+        raise
+    counts = {t: w.count for t, w in writers.items()}
+
+    # DuckDB: built in a file beside, renamed over the old one when complete
+    db_tmp = dataset / f".{DUCKDB}.tmp-{os.getpid()}"
+    for p in (db_tmp, Path(f"{db_tmp}.wal")):
+        if p.exists():
+            p.unlink()
+    con = duckdb.connect(str(db_tmp))
+    try:
+        for t in writers:
+            con.execute(f'CREATE TABLE "{t}" AS SELECT * FROM read_parquet(?)', [str(pdir / f"{t}.parquet")])
+        counts["citations"] = build_citations(con)
+        cit_tmp = pdir / f".citations.parquet.tmp-{os.getpid()}"
+        con.execute(f"COPY citations TO '{cit_tmp}' (FORMAT parquet, COMPRESSION zstd)")
+        os.replace(cit_tmp, pdir / "citations.parquet")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    os.replace(db_tmp, dataset / DUCKDB)
+    summary = {"manifest_digest": manifest_digest, "rows": counts, "documents": len(paths_of),
+               "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    write_atomic(dataset / SUMMARY, (json.dumps(summary, indent=2) + "\n").encode("utf-8"))
+    return counts
+
+
+def is_built(dataset: Path, manifest_digest: str) -> bool:
+    """Does the dataset already hold the tables of this manifest state (nothing to rebuild)?"""
+    dataset = Path(dataset)
+    try:
+        summary = json.loads((dataset / SUMMARY).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (summary.get("manifest_digest") == manifest_digest and (dataset / DUCKDB).exists()
+            and all((dataset / PARQUET / f"{t}.parquet").exists() for t in TABLES))
+
+
+def load_dataset(path: Union[str, Path], tables: Optional[list[str]] = None) -> dict:
+    """The tables of a dataset written by `baocao ingest`, as pandas DataFrames keyed by table name."""
+    import pyarrow.parquet as pq
+
+    pdir = Path(path) / PARQUET
+    if not pdir.is_dir():
+        raise FileNotFoundError(f"{path}: not a baocao dataset (no {PARQUET}/ folder)")
+    names = tables or [t for t in TABLES if (pdir / f"{t}.parquet").exists()]
+    unknown = [t for t in names if t not in TABLES]
+    if unknown:
+        raise KeyError(f"unknown tables {unknown}; the dataset has {list(TABLES)}")
+    return {t: pq.read_table(pdir / f"{t}.parquet").to_pandas() for t in names}
