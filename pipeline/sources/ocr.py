@@ -48,10 +48,16 @@ class _OcrWord:
     box: tuple[float, float, float, float]  # points
     conf: float
     key: tuple[int, int, int]  # block, paragraph, line
+    mark: Optional[Marker] = None  # a footnote marker found in the ink (offset into this word's text)
+    raw: Optional[str] = None  # Tesseract's reading, where the marker was taken out of it
 
 
-def words_from_tesseract(data: dict, scale: float) -> list[_OcrWord]:
-    """Tesseract's image_to_data dict → words with boxes in points (pure; testable on a dict)."""
+def words_from_tesseract(data: dict, scale: float, marks: Optional[list] = None) -> list[_OcrWord]:
+    """Tesseract's image_to_data dict → words with boxes in points (pure; testable on a dict).
+    `marks`: ocr_marks.RaisedMark found in the ink; each one's reading is taken out of its word."""
+    from pipeline.sources.ocr_marks import strip_marker_reading
+
+    by_word = {m.word: m for m in marks or []}
     out = []
     for i, text in enumerate(data["text"]):
         text = nfc(text or "").strip()
@@ -59,8 +65,14 @@ def words_from_tesseract(data: dict, scale: float) -> list[_OcrWord]:
         if not text or conf < 0:
             continue
         x, y, w, h = (data[k][i] * scale for k in ("left", "top", "width", "height"))
-        out.append(_OcrWord(text, (x, y, x + w, y + h), conf,
-                            (data["block_num"][i], data["par_num"][i], data["line_num"][i])))
+        word = _OcrWord(text, (x, y, x + w, y + h), conf,
+                        (data["block_num"][i], data["par_num"][i], data["line_num"][i]))
+        m = by_word.get(i)
+        if m is not None:
+            word.text, offset = strip_marker_reading(text, m.label, m.at_start)
+            word.raw = text
+            word.mark = Marker(label=m.label, offset=offset, box=tuple(round(v * scale, 2) for v in m.box))
+        out.append(word)
     return out
 
 
@@ -80,17 +92,21 @@ def lines_from_words(words: list[_OcrWord], number: int) -> list[Line]:
         for w in ws:
             h = w.box[3] - w.box[1]
             raised = w.box[3] < base - 0.25 * line_h
-            if w.text.isdigit() and len(w.text) <= 3 and h < 0.7 * line_h and raised and text:
+            if w.mark is None and w.text.isdigit() and len(w.text) <= 3 and h < 0.7 * line_h and raised and text:
                 markers.append(Marker(label=w.text, offset=len(text), box=w.box))
                 continue
-            text = f"{text} {w.text}" if text else w.text
+            start = len(text) + 1 if text and w.text else len(text)
+            if w.text:
+                text = f"{text} {w.text}" if text else w.text
+            if w.mark is not None:
+                markers.append(Marker(label=w.mark.label, offset=start + w.mark.offset, box=w.mark.box))
         box = (min(w.box[0] for w in ws), min(w.box[1] for w in ws), max(w.box[2] for w in ws),
                max(w.box[3] for w in ws))
         par = key[:2]
         # cap height plus marks ≈ 0.8 of the type size in points
         lines.append(Line(text=collapse(text), page=number, box=box, size=round(line_h / 0.8, 1),
                           markers=markers, confidence=round(statistics.mean(w.conf for w in ws), 1),
-                          break_before=par != prev_par, raw=" ".join(w.text for w in ws)))
+                          break_before=par != prev_par, raw=" ".join(w.raw or w.text for w in ws)))
         prev_par = par
     return lines
 
@@ -195,11 +211,35 @@ def page_from_image(image, number: int, settings: OcrSettings, image_dpi: Option
     from pipeline.sources.ocr_tables import read_page
 
     tables = read_page(img, dpi, number, settings)  # ruled tables, cell by cell: pipeline/sources/ocr_tables.py
-    data = tesseract_data_cached(tables.prose_image(img), settings)
-    words = [w for w in words_from_tesseract(data, scale) if not tables.covers(w.box)]
-    conf = round(statistics.mean(w.conf for w in words), 1) if words else None
-    return Page(number=number, lines=tables.merge(lines_from_words(words, number)), mode="ocr",
+    prose = tables.prose_image(img)
+    data = tesseract_data_cached(prose, settings)
+    marks = footnote_marks(prose, data, settings)  # raised digits and the footnote rule: ocr_marks.py
+    words = [w for w in words_from_tesseract(data, scale, marks.marks) if not tables.covers(w.box)]
+    conf = round(statistics.mean(w.conf for w in words if w.text), 1) if any(w.text for w in words) else None
+    lines = tables.merge(lines_from_words(words, number))
+    marks.mark_footnote_area(lines, img.width * scale, img.height * scale)
+    return Page(number=number, lines=lines, mode="ocr",
                 width=img.width * scale, height=img.height * scale, confidence=conf, mode_reason="; ".join(notes))
+
+
+def footnote_marks(prose_image, data: dict, settings: OcrSettings):
+    """The page's footnote markers (read in the ink) and footnote rule; BAOCAO_OCR_MARKS=0 turns
+    the marker search off (the rule is still used)."""
+    import os
+
+    import numpy as np
+
+    from pipeline.sources.ocr_marks import PageMarks, digits_reader, find_raised_marks, footnote_rules
+    from pipeline.sources.ocr_tables import NUMERAL_LANG, otsu_threshold, tesseract_config_cached, tesseract_languages
+
+    gray = np.asarray(prose_image.convert("L"))
+    scale = POINTS_PER_INCH / settings.dpi
+    rules = footnote_rules(gray < otsu_threshold(gray), settings.dpi, scale)
+    if os.environ.get("BAOCAO_OCR_MARKS", "1").strip() == "0":
+        return PageMarks([], rules)
+    lang = NUMERAL_LANG if NUMERAL_LANG in tesseract_languages() else settings.lang
+    reader = digits_reader(lambda im, lg, cfg: tesseract_config_cached(im, lg, cfg, settings.timeout), lang)
+    return PageMarks(find_raised_marks(gray, data, reader), rules)
 
 
 def _ocr_pdf_page(job: tuple) -> tuple[int, Optional[Page], Optional[str]]:
