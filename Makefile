@@ -13,6 +13,12 @@ run: setup
 	$(BIN)/baocao extract samples -o out/samples
 	$(BIN)/baocao eval out/samples golden
 	$(BIN)/baocao eval out/samples golden/scans
+	@# the samples as a dataset, from the folder and from a zip (scans left out: cold OCR takes minutes)
+	$(BIN)/baocao ingest samples --out out/dataset --workers 2 --exclude '*/scans/*' --resume
+	$(BIN)/python -m zipfile -c out/samples.zip $(wildcard samples/*.txt samples/*.pdf)
+	$(BIN)/baocao ingest out/samples.zip --out out/dataset-zip --workers 2 --resume
+	$(BIN)/baocao query out/dataset "SELECT file, doc_type, ref, place, date, page_count, status FROM documents ORDER BY file"
+	$(BIN)/baocao report out/dataset
 
 test: setup
 	$(BIN)/python -m pytest

@@ -94,7 +94,7 @@ def cmd_ingest(args) -> int:
         progress.stop()
         signal.signal(signal.SIGTERM, old)
     print(summary_text(stats), file=sys.stderr)
-    return EXIT_FAILED if stats.final.get("failed") else EXIT_OK
+    return EXIT_FAILED if stats.final.get("failed") or stats.archives_failed else EXIT_OK
 
 
 def summary_text(s) -> str:
@@ -102,13 +102,14 @@ def summary_text(s) -> str:
     f = s.final
     lines = [f"dataset: {Path(s.dataset).resolve()}",
              f"inputs: {f.get('done', 0)} done, {f.get('partial', 0)} partial, {f.get('failed', 0)} failed, "
-             f"{f.get('skipped', 0)} skipped",
+             f"{f.get('skipped', 0)} skipped" + (f"; {s.archives_failed} archive(s) broken or stopped"
+                                                 if s.archives_failed else ""),
              f"this run: {s.extracted} documents extracted ({s.pages} pages) in {s.elapsed:.1f} s — "
              f"{s.extracted / t:.2f} docs/s, {s.pages / t:.1f} pages/s; {s.reused} inputs reused a record "
              f"(same content), {s.unchanged} unchanged since the last run",
              ("tables rebuilt: " + ", ".join(f"{k} {v}" for k, v in s.rows.items())) if s.built
              else "tables: up to date"]
-    if f.get("failed"):
+    if f.get("failed") or s.archives_failed:
         lines.append(f"failures: baocao query {s.dataset} \"SELECT input, message FROM errors\"")
     lines.append("try:")
     for what, sql in EXAMPLE_QUERIES[:3]:

@@ -25,7 +25,8 @@ from pipeline.ingest.tables import COLUMNS, input_error_row, input_row, record_r
 
 RECORDS, PARQUET, DUCKDB, SUMMARY, LOG = "records", "parquet", "dataset.duckdb", "summary.json", "ingest.log"
 TABLES = tuple(COLUMNS)
-FLUSH_ROWS = 20_000  # rows per Parquet row group: memory stays bounded whatever the dataset's size
+FLUSH_ROWS = 4_000  # rows per Parquet row group (pages hold whole page texts): memory stays bounded
+DUCKDB_MEMORY = "512MB"  # DuckDB's own default is 80% of RAM
 
 
 def record_file(sha256: str) -> str:
@@ -123,7 +124,8 @@ def build_dataset(dataset: Path, entries: dict[str, dict], manifest_digest: str)
     for p in (db_tmp, Path(f"{db_tmp}.wal")):
         if p.exists():
             p.unlink()
-    con = duckdb.connect(str(db_tmp))
+    threads = max(1, min(4, os.cpu_count() or 1))
+    con = duckdb.connect(str(db_tmp), config={"memory_limit": DUCKDB_MEMORY, "threads": threads})
     try:
         for t in writers:
             con.execute(f'CREATE TABLE "{t}" AS SELECT * FROM read_parquet(?)', [str(pdir / f"{t}.parquet")])

@@ -50,7 +50,9 @@ class Child:
     """One worker process; at most one job at a time."""
 
     def __init__(self, env: dict, stderr=None):
-        self.proc = subprocess.Popen([sys.executable, "-m", "pipeline.ingest.worker"], stdin=subprocess.PIPE,
+        # BAOCAO_INGEST_WORKER names another worker module: the tests' fault injection (hang, crash)
+        module = env.get("BAOCAO_INGEST_WORKER") or "pipeline.ingest.worker"
+        self.proc = subprocess.Popen([sys.executable, "-m", module], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=stderr, env=env, start_new_session=True)
         self.started = time.monotonic()
         self.ready = False

@@ -56,6 +56,7 @@ class Stats:
     built: bool = False
     rows: dict = field(default_factory=dict)
     final: dict = field(default_factory=dict)  # inputs per status in the whole dataset, after the run
+    archives_failed: int = 0  # archives that could not be read to their end
     dataset: str = ""
 
     @property
@@ -293,6 +294,7 @@ def ingest(inputs: list[str], out: str, opts: IngestOptions = IngestOptions(),
         log_stream.close()
     digest = manifest.compact()
     stats.final = manifest.status_counts()
+    stats.archives_failed = sum(1 for e in manifest.entries.values() if e["kind"] == "archive" and e["status"] == "failed")
     stats.dataset = str(dataset)
     if not is_built(dataset, digest):
         stats.rows = build_dataset(dataset, manifest.entries, digest)

@@ -1,0 +1,414 @@
+"""`baocao ingest`, `query`, `report` (pipeline/ingest/): real files, real zip and tar archives, real
+worker processes, DuckDB, Parquet and a Dask LocalCluster; fault injection (a document that hangs, a
+worker that crashes) through tests/ingest_fault_worker.py."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tarfile
+import time
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.ingest.dataset import TABLES, load_dataset
+from pipeline.ingest.inputs import (ArchiveEnd, Document, Limits, Skipped, SUPPORTED_SUFFIXES, unsafe_name,
+                                    walk_inputs)
+from pipeline.ingest.manifest import Manifest, entry
+from pipeline.ingest.run import IngestError, IngestOptions, ingest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+TEXTS = ["000_text.txt", "001_text.txt", "002_text.txt", "004_text.txt"]
+
+
+def run_cli(*args, timeout: float = 300, env: dict | None = None) -> subprocess.CompletedProcess:
+    proc = subprocess.run([sys.executable, "-m", "pipeline.cli", *map(str, args)], cwd=ROOT, capture_output=True,
+                          text=True, encoding="utf-8", timeout=timeout,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc
+
+
+def make_texts(folder: Path, n: int, start: int = 0) -> list[Path]:
+    """n distinct text documents: the text samples, each with its own last line."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for i in range(start, start + n):
+        src = (SAMPLES / TEXTS[i % len(TEXTS)]).read_text(encoding="utf-8")
+        p = folder / f"doc{i:03d}.txt"
+        p.write_text(src + f"\nBản sao số {i + 1}.\n", encoding="utf-8")
+        out.append(p)
+    return out
+
+
+def manifest_state(ds: Path) -> dict:
+    entries = Manifest(ds).load()
+    return {k: (e["status"], e["reason"], e["sha256"], e["record"]) for k, e in entries.items()}
+
+
+def snapshot(ds: Path) -> dict:
+    """What a dataset holds, timings left out: record files, every table's rows, the manifest."""
+    tables = {}
+    for t, df in load_dataset(ds).items():
+        tables[t] = df.drop(columns=[c for c in ("seconds",) if c in df.columns]).to_json(orient="records")
+    con = duckdb.connect(str(ds / "dataset.duckdb"), read_only=True)
+    try:
+        db_counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in TABLES}
+    finally:
+        con.close()
+    return {"records": {p.name: p.read_bytes() for p in sorted((ds / "records").glob("*.json"))},
+            "tables": tables, "db_counts": db_counts, "manifest": manifest_state(ds)}
+
+
+# ---- inputs: pure walking, safety ---------------------------------------------------------------
+def test_suffixes_agree_with_extraction():
+    from pipeline.extraction import SUPPORTED_SUFFIXES as EXTRACTION
+
+    assert SUPPORTED_SUFFIXES == frozenset(EXTRACTION)
+
+
+@pytest.mark.parametrize("name, unsafe", [
+    ("../evil.txt", True), ("a/../../evil.txt", True), ("/etc/passwd", True), ("\\\\server\\x.pdf", True),
+    ("C:\\Windows\\x.pdf", True), ("C:x.pdf", True), ("a/b/..", True), ("dir/report.pdf", False),
+    ("a..b/report..pdf", False), ("báo cáo/2019.pdf", False),
+])
+def test_unsafe_names(name, unsafe):
+    assert unsafe_name(name) is unsafe
+
+
+def _events(*inputs, limits=Limits()):
+    return list(walk_inputs([str(i) for i in inputs], limits))
+
+
+def test_hostile_zip_is_refused_and_writes_nothing(tmp_path):
+    doc = (SAMPLES / "002_text.txt").read_bytes()
+    z = tmp_path / "in" / "hostile.zip"
+    z.parent.mkdir()
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("../evil.txt", doc)
+        zf.writestr("/abs/evil2.txt", doc)
+        link = zipfile.ZipInfo("link.txt")
+        link.external_attr = (0o120777 << 16)  # a symbolic link to /etc/passwd
+        zf.writestr(link, "/etc/passwd")
+        zf.writestr("bomb.txt", b"\0" * (40 << 20))  # 40 MiB of zeros: ~1000:1
+        zf.writestr("good/report.txt", doc)
+    ds = tmp_path / "ds"
+    before = sorted(p for p in tmp_path.rglob("*"))
+    stats = ingest([str(z)], str(ds))
+    after = sorted(p for p in tmp_path.rglob("*") if not p.is_relative_to(ds))
+    assert after == before  # nothing written outside the dataset
+    assert not (tmp_path / "evil.txt").exists() and not Path("/abs/evil2.txt").exists()
+    state = manifest_state(ds)
+    # the declared ratio of the bomb stops the whole archive before any member is read past it
+    arch = state[str(z)]
+    assert arch[0] == "failed" and "zip bomb" in arch[1]
+    assert state[f"{z}!../evil.txt"][0] == "failed" and "unsafe" in state[f"{z}!../evil.txt"][1]
+    assert state[f"{z}!/abs/evil2.txt"][0] == "failed"
+    assert state[f"{z}!link.txt"][0] == "skipped" and "link" in state[f"{z}!link.txt"][1]
+    assert stats.final["failed"] == 2 and stats.archives_failed == 1
+    errors = load_dataset(ds, ["errors"])["errors"]
+    assert set(errors["input"]) == {str(z), f"{z}!../evil.txt", f"{z}!/abs/evil2.txt"}
+    assert run_cli("ingest", z, "--out", ds, "--resume").returncode == 1  # failures make exit 1
+
+
+def test_zip_bomb_with_lying_header_stops_while_reading(tmp_path):
+    """A member whose header understates its size: the bytes actually read are counted."""
+    z = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("big.txt", b"a" * (30 << 20))
+    evs = _events(z, limits=Limits(max_member_bytes=10 << 20))
+    assert any(isinstance(e, Skipped) and e.status == "failed" and "declares" in e.reason for e in evs)
+    # a gzip'd tar does not declare a ratio per member: the stream's own is watched
+    t = tmp_path / "bomb.tar.gz"
+    with tarfile.open(t, "w:gz") as tf:
+        info = tarfile.TarInfo("zeros.txt")
+        info.size = 60 << 20
+        tf.addfile(info, io.BytesIO(b"\0" * info.size))
+    end = [e for e in _events(t) if isinstance(e, ArchiveEnd)][0]
+    assert end.error and "ratio" in end.error
+
+
+def test_nested_archives_links_duplicates_and_corrupt_members(tmp_path):
+    a = (SAMPLES / "002_text.txt").read_bytes()
+    b = (SAMPLES / "004_text.txt").read_bytes()
+    inner = io.BytesIO()
+    with tarfile.open(fileobj=inner, mode="w:gz") as tf:
+        for name, data in (("x/copy_of_002.txt", a), ("x/004.txt", b), ("../up.txt", b)):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+        sym = tarfile.TarInfo("x/passwd.txt")
+        sym.type, sym.linkname = tarfile.SYMTYPE, "/etc/passwd"
+        tf.addfile(sym)
+        hard = tarfile.TarInfo("x/hard.txt")
+        hard.type, hard.linkname = tarfile.LNKTYPE, "x/004.txt"
+        tf.addfile(hard)
+    corrupt = tmp_path / "corrupt.pdf"
+    sys.path.insert(0, str(ROOT / "tools"))
+    from make_samples import make_corrupt_pdf
+
+    make_corrupt_pdf(corrupt)
+    z = tmp_path / "box.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("2018/002.txt", a)
+        zf.writestr("inner.tar.gz", inner.getvalue())
+        zf.writestr("scan/broken.pdf", corrupt.read_bytes())
+        zf.writestr("notes.docx", b"PK not a document we read")
+        zf.writestr("truncated.zip", b"PK\x03\x04 this is no zip")
+    ds = tmp_path / "ds"
+    stats = ingest([str(z)], str(ds), IngestOptions(workers=2))
+    state = manifest_state(ds)
+    nested = f"{z}!inner.tar.gz"
+    assert state[f"{z}!2018/002.txt"][0] == "done"
+    assert state[f"{nested}!x/copy_of_002.txt"][0] == "done"
+    # identical bytes: one record, both paths kept
+    assert state[f"{z}!2018/002.txt"][2:] == state[f"{nested}!x/copy_of_002.txt"][2:]
+    assert state[f"{nested}!../up.txt"][0] == "failed"
+    assert state[f"{nested}!x/passwd.txt"][0] == "skipped" and "link" in state[f"{nested}!x/passwd.txt"][1]
+    assert state[f"{nested}!x/hard.txt"][0] == "skipped"
+    assert state[f"{z}!scan/broken.pdf"][0] == "failed"
+    assert state[f"{z}!notes.docx"][:2] == ("skipped", "not a document (.docx)")
+    assert state[f"{z}!truncated.zip"][0] == "failed" and "nested archive" in state[f"{z}!truncated.zip"][1]
+    assert state[str(z)][0] == "partial"
+    assert stats.extracted == 3  # 002 once, 004, the corrupt PDF
+    docs = load_dataset(ds, ["documents"])["documents"]
+    assert len(docs) == 2
+    paths = {tuple(p) for p in docs["paths"]}
+    assert (f"{z}!2018/002.txt", f"{nested}!x/copy_of_002.txt") in paths
+    errors = load_dataset(ds, ["errors"])["errors"]
+    broken = errors[errors["input"] == f"{z}!scan/broken.pdf"]
+    assert len(broken) == 1 and broken.iloc[0]["message"]
+
+
+def test_folder_walk_skips_links_and_non_documents(tmp_path):
+    make_texts(tmp_path / "in" / "sub", 1)
+    (tmp_path / "in" / "readme.json").write_text("{}")
+    os.symlink(SAMPLES / "002_text.txt", tmp_path / "in" / "linked.txt")
+    os.symlink(SAMPLES, tmp_path / "in" / "linked_dir")
+    evs = _events(tmp_path / "in")
+    kinds = {Path(e.path).name: (type(e).__name__, getattr(e, "reason", None)) for e in evs}
+    assert kinds["doc000.txt"][0] == "Document"
+    assert kinds["readme.json"] == ("Skipped", "not a document (.json)")
+    assert "not followed" in kinds["linked.txt"][1] and "not followed" in kinds["linked_dir"][1]
+
+
+# ---- manifest ------------------------------------------------------------------------------------
+def test_manifest_drops_a_torn_last_line(tmp_path):
+    m = Manifest(tmp_path)
+    m.append([entry(input="/a", kind="file", status="done", sha256="1", record="records/1.json", size=1,
+                    mtime_ns=1)])
+    m.close()
+    with open(m.path, "ab") as fh:
+        fh.write(b'{"input": "/b", "kind": "fi')  # a kill -9 in the middle of an append
+    m2 = Manifest(tmp_path)
+    assert list(m2.load()) == ["/a"]
+    m2.append([entry(input="/c", kind="file", status="skipped", reason="not a document")])
+    m2.close()
+    assert list(Manifest(tmp_path).load()) == ["/a", "/c"]
+
+
+def test_existing_dataset_needs_resume(tmp_path):
+    make_texts(tmp_path / "in", 1)
+    ingest([str(tmp_path / "in")], str(tmp_path / "ds"))
+    with pytest.raises(IngestError, match="--resume"):
+        ingest([str(tmp_path / "in")], str(tmp_path / "ds"))
+    proc = run_cli("ingest", tmp_path / "in", "--out", tmp_path / "ds")
+    assert proc.returncode == 2 and "--resume" in proc.stderr
+
+
+# ---- the command, queries, load_dataset -------------------------------------------------------------
+@pytest.mark.slow
+def test_ingest_folder_and_zip_then_query(tmp_path):
+    folder = tmp_path / "in"
+    make_texts(folder, 3)
+    (folder / "002_born_digital.pdf").write_bytes((SAMPLES / "002_born_digital.pdf").read_bytes())
+    z = tmp_path / "same.zip"
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:
+        for p in sorted(folder.iterdir()):
+            zf.write(p, f"copy/{p.name}")
+    ds = tmp_path / "ds"
+    proc = run_cli("ingest", folder, z, "--out", ds, "--workers", "2")
+    assert proc.returncode == 0, proc.stderr
+    assert f"dataset: {ds}" in proc.stderr and "baocao query" in proc.stderr
+    assert (ds / "ingest.log").read_text(encoding="utf-8").count("done ") >= 8
+    q = run_cli("query", ds, "SELECT count(*) AS n, sum(path_count) AS paths FROM documents", "--format", "json")
+    assert q.returncode == 0, q.stderr
+    assert json.loads(q.stdout) == [{"n": 4, "paths": 8}]  # each content once, both of its paths kept
+    q = run_cli("query", ds, "SELECT DISTINCT doc_type FROM documents ORDER BY 1", "--format", "csv")
+    assert q.stdout.split() == ["doc_type", "BÁO", "CÁO", "KẾ", "HOẠCH"]  # NFC Vietnamese kept
+    q = run_cli("query", ds, "SELECT * FROM no_such_table")
+    assert q.returncode == 2 and "no_such_table" in q.stderr
+    frames = load_dataset(ds)
+    assert set(frames) == set(TABLES)
+    pdf = frames["documents"][frames["documents"]["file"] == "002_born_digital.pdf"].iloc[0]
+    assert pdf["page_count"] == len(frames["pages"][frames["pages"]["document"] == pdf["document"]])
+    cells = frames["tables"][frames["tables"]["document"] == pdf["document"]]
+    assert cells["value"].notna().any() and {"table", "row", "column", "text", "value"} <= set(cells.columns)
+    record = json.loads((ds / pdf["record"]).read_text(encoding="utf-8"))
+    assert record["source"]["sha256"] == pdf["document"]
+    assert len(frames["measures"][frames["measures"]["document"] == pdf["document"]]) == len(record["measures"])
+    con = duckdb.connect(str(ds / "dataset.duckdb"), read_only=True)
+    try:
+        n_pq = len(frames["references"])
+        assert con.execute('SELECT count(*) FROM "references"').fetchone()[0] == n_pq
+    finally:
+        con.close()
+    # resume on the finished dataset: nothing redone, tables not rebuilt
+    proc = run_cli("ingest", folder, z, "--out", ds, "--resume")
+    assert proc.returncode == 0 and "0 documents extracted" in proc.stderr and "tables: up to date" in proc.stderr
+
+
+def test_citations_link_documents_of_the_dataset(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "plan.txt").write_bytes((SAMPLES / "002_text.txt").read_bytes())
+    src = (SAMPLES / "004_text.txt").read_text(encoding="utf-8")
+    hdr = json.loads(subprocess.run([sys.executable, "-c", "from pipeline import extract; import json; "
+                                     "h = extract('samples/002_text.txt').header; "
+                                     "print(json.dumps([h.ref, h.date, h.doc_type]))"],
+                                    cwd=ROOT, capture_output=True, text=True, check=True).stdout)
+    ref, date, _ = hdr
+    y, m, d = date.split("-")
+    cite = f"\nThực hiện Kế hoạch số {ref} ngày {int(d)}/{int(m)}/{y} của Ủy ban nhân dân thành phố.\n"
+    cut = src.index("\n\n", len(src) // 3)  # a paragraph break in the body
+    (folder / "report.txt").write_text(src[:cut] + "\n" + cite + src[cut:], encoding="utf-8")
+    ds = tmp_path / "ds"
+    ingest([str(folder)], str(ds))
+    f = load_dataset(ds, ["citations", "documents"])
+    docs = f["documents"].set_index("file")
+    cit = f["citations"]
+    linked = cit[cit["cited_document"].notna()]
+    assert len(linked) == 1
+    row = linked.iloc[0]
+    assert row["document"] == docs.loc["report.txt", "document"]
+    assert row["cited_document"] == docs.loc["plan.txt", "document"] and row["match"] == "kind+number+date"
+    assert cit["cited_document"].isna().sum() == len(cit) - 1  # the other references name documents not here
+
+
+# ---- failures isolated: timeout, crash ----------------------------------------------------------
+@pytest.mark.slow
+def test_timeout_and_crash_fail_alone(tmp_path, monkeypatch):
+    monkeypatch.setenv("BAOCAO_INGEST_WORKER", "ingest_fault_worker")
+    monkeypatch.setenv("PYTHONPATH", str(ROOT / "tests"))
+    pids = tmp_path / "grandchildren"
+    monkeypatch.setenv("BAOCAO_TEST_GRANDCHILD_PIDS", str(pids))
+    folder = tmp_path / "in"
+    make_texts(folder, 3)
+    (folder / "hang.txt").write_bytes((SAMPLES / "002_text.txt").read_bytes() + b"\nhang\n")
+    (folder / "crash.txt").write_bytes((SAMPLES / "002_text.txt").read_bytes() + b"\ncrash\n")
+    t0 = time.monotonic()
+    stats = ingest([str(folder)], str(tmp_path / "ds"), IngestOptions(workers=2, timeout=4))
+    assert time.monotonic() - t0 < 60
+    state = manifest_state(tmp_path / "ds")
+    assert state[str(folder / "hang.txt")][0] == "failed" and "timed out after 4 s" in state[str(folder / "hang.txt")][1]
+    assert state[str(folder / "crash.txt")][0] == "failed" and "SIGKILL" in state[str(folder / "crash.txt")][1]
+    assert [state[str(p)][0] for p in sorted(folder.glob("doc*.txt"))] == ["done"] * 3
+    assert stats.final == {"done": 3, "partial": 0, "failed": 2, "skipped": 0}
+    import psutil
+
+    for pid in map(int, pids.read_text().split()):  # the hung document's own child went with it
+        try:
+            assert psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            pass
+    errors = load_dataset(tmp_path / "ds", ["errors"])["errors"]
+    assert set(errors["input"]) == {str(folder / "hang.txt"), str(folder / "crash.txt")}
+
+
+# ---- resume after kill -9 equals a clean run ---------------------------------------------------------
+@pytest.mark.slow
+def test_kill_minus_9_and_resume_equals_clean_run(tmp_path):
+    folder = tmp_path / "in"
+    make_texts(folder, 10)
+    (folder / "b.pdf").write_bytes((SAMPLES / "004_born_digital.pdf").read_bytes())
+    z = tmp_path / "box.zip"
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:
+        for p in make_texts(tmp_path / "zipped", 4, start=10):
+            zf.write(p, f"z/{p.name}")
+        zf.write(folder / "doc000.txt", "z/duplicate.txt")
+    inputs = [folder, z]
+    clean = tmp_path / "clean"
+    t0 = time.monotonic()
+    assert run_cli("ingest", *inputs, "--out", clean, "--workers", "2").returncode == 0
+    clean_seconds = time.monotonic() - t0
+    ds = tmp_path / "killed"
+    rng = random.Random(5)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    kills = 0
+    first_seen: dict[str, int] = {}  # record file → its mtime when first seen after a kill
+    for attempt in range(8):
+        if (ds / "records").exists():
+            for r in (ds / "records").glob("*.json"):
+                first_seen.setdefault(r.name, r.stat().st_mtime_ns)
+        args = [sys.executable, "-m", "pipeline.cli", "ingest", *map(str, inputs), "--out", str(ds), "--workers", "2"]
+        if attempt:
+            args.append("--resume")
+        p = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            p.wait(timeout=rng.uniform(0.25, 0.6) * clean_seconds)  # anywhere: startup, extraction, tables
+        except subprocess.TimeoutExpired:
+            p.send_signal(signal.SIGKILL)
+            p.wait()
+            kills += 1
+            continue
+        break
+    proc = run_cli("ingest", *inputs, "--out", ds, "--workers", "2", "--resume")
+    assert proc.returncode == 0, proc.stderr
+    assert kills >= 2  # the test did interrupt runs
+    assert first_seen  # and some documents were finished before a kill
+    assert snapshot(ds) == snapshot(clean)
+    # no finished document redone: a record written before a kill is never written again
+    for name, mtime in first_seen.items():
+        assert (ds / "records" / name).stat().st_mtime_ns == mtime, name
+    # the killed runs' workers did not outlive them (they die with their parent)
+    import psutil
+
+    assert not [c for c in psutil.process_iter(["cmdline"])
+                if c.info["cmdline"] and "pipeline.ingest.worker" in c.info["cmdline"]
+                and str(ds) in " ".join(psutil.Process(c.ppid()).cmdline() if c.ppid() > 1 else [])]
+
+
+# ---- the Dask executor on a LocalCluster ------------------------------------------------------------
+@pytest.mark.slow
+def test_dask_executor_gives_the_same_dataset(tmp_path):
+    folder = tmp_path / "in"
+    make_texts(folder, 4)
+    (folder / "b.pdf").write_bytes((SAMPLES / "004_born_digital.pdf").read_bytes())
+    ingest([str(folder)], str(tmp_path / "local"), IngestOptions(workers=2))
+    stats = ingest([str(folder)], str(tmp_path / "dask"), IngestOptions(workers=2, executor="dask", timeout=120))
+    assert stats.extracted == 5
+    assert snapshot(tmp_path / "dask") == snapshot(tmp_path / "local")
+
+
+# ---- report ------------------------------------------------------------------------------------------
+@pytest.mark.slow
+def test_report_draws_coverage_chart(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("000_text.txt", "002_text.txt", "004_text.txt"):
+        (folder / name).write_bytes((SAMPLES / name).read_bytes())
+    ds = tmp_path / "ds"
+    ingest([str(folder)], str(ds), IngestOptions(workers=2))
+    proc = run_cli("report", ds)
+    assert proc.returncode == 0, proc.stderr
+    from PIL import Image
+
+    import pandas as pd
+
+    with Image.open(ds / "report" / "coverage.png") as img:
+        assert img.format == "PNG" and img.width > 400
+    cov = pd.read_csv(ds / "report" / "coverage.csv")
+    plotted = cov[cov["plotted"]]
+    assert set(plotted["kind"]) == {"actual", "target"}  # both kinds, kept apart
+    assert plotted["value"].between(0, 100).all() and plotted["year"].notna().all()
+    assert (plotted["population"] == "all").all()
+    assert not cov["indicator"].str.contains("chưa tham gia", case=False).any()
+    assert plotted["locality"].nunique() >= 3
