@@ -194,8 +194,25 @@ def tesseract_data_cached(image, settings: OcrSettings) -> dict:
     return data
 
 
+ORIENTATION_DOUBT_CONFIDENCE = 80.0  # mean word confidence under which the page may be turned (upright: 90–96)
+MIN_WORDS_FOR_DOUBT = 10  # fewer words than this say nothing about the page's orientation
+
+
+def orientation_in_doubt(words: list[_OcrWord]) -> bool:
+    """Whether Tesseract's reading of a page suggests that the page is not upright: an upside-down
+    page reads at low confidence; a sideways one reads well but its word boxes stand tall."""
+    long_words = [w for w in words if len(w.text) >= 3]
+    if len(long_words) < MIN_WORDS_FOR_DOUBT:
+        return False
+    if statistics.mean(w.conf for w in long_words) < ORIENTATION_DOUBT_CONFIDENCE:
+        return True
+    return statistics.median((w.box[3] - w.box[1]) / max(1e-6, w.box[2] - w.box[0]) for w in long_words) > 1.0
+
+
 def page_from_image(image, number: int, settings: OcrSettings, image_dpi: Optional[float]) -> Page:
-    from pipeline.sources.ocr_prepare import BLANK, prepare
+    """OCR one page image. Orientation is checked only when the reading is in doubt: Tesseract's
+    OSD costs about a third of a page's OCR, and almost every page of an archive is upright."""
+    from pipeline.sources.ocr_prepare import BLANK, MIN_OSD_CONFIDENCE, ROTATED, osd, prepare, rotate_upright, steps_for
 
     img = image.convert("L")
     dpi = image_dpi or settings.dpi
@@ -203,13 +220,34 @@ def page_from_image(image, number: int, settings: OcrSettings, image_dpi: Option
         f = settings.dpi / dpi
         img = img.resize((max(1, round(img.width * f)), max(1, round(img.height * f))))
         dpi = settings.dpi
-    img, notes = prepare(img, settings)  # blank page, orientation, deskew: pipeline/sources/ocr_prepare.py
+    check_orientation = bool(steps_for(settings)["orientation"])
+    prepared, notes = prepare(img, settings, {"orientation": False})  # blank page, deskew: ocr_prepare.py
     scale = POINTS_PER_INCH / dpi
     if BLANK in notes:  # nothing to read: not OCR'd
-        return Page(number=number, lines=[], mode="ocr", mode_reason=BLANK, width=img.width * scale,
-                    height=img.height * scale)
+        return Page(number=number, lines=[], mode="ocr", mode_reason=BLANK, width=prepared.width * scale,
+                    height=prepared.height * scale)
+    page, words = _read_prepared(prepared, dpi, number, settings)
+    if check_orientation and orientation_in_doubt(words):
+        timeout = min(60.0, float(settings.timeout))
+        rotate, conf, why = osd(img, timeout)
+        if why and not why.startswith("too few"):
+            notes.append(f"orientation not checked: {why}")
+        elif rotate and conf is not None and conf >= MIN_OSD_CONFIDENCE:
+            prepared, more = prepare(rotate_upright(img, rotate), settings, {"orientation": False})
+            notes = [ROTATED[rotate]] + more
+            page, words = _read_prepared(prepared, dpi, number, settings)
+        elif rotate:
+            notes.append(f"orientation {rotate}° left alone (OSD confidence {conf:.1f})")
+    page.mode_reason = "; ".join(notes)
+    return page
+
+
+def _read_prepared(img, dpi: float, number: int, settings: OcrSettings) -> tuple[Page, list[_OcrWord]]:
+    """A prepared page image → its Page (tables cell by cell, prose, footnote marks and area) and
+    the prose words."""
     from pipeline.sources.ocr_tables import read_page
 
+    scale = POINTS_PER_INCH / dpi
     tables = read_page(img, dpi, number, settings)  # ruled tables, cell by cell: pipeline/sources/ocr_tables.py
     prose = tables.prose_image(img)
     data = tesseract_data_cached(prose, settings)
@@ -218,8 +256,8 @@ def page_from_image(image, number: int, settings: OcrSettings, image_dpi: Option
     conf = round(statistics.mean(w.conf for w in words if w.text), 1) if any(w.text for w in words) else None
     lines = tables.merge(lines_from_words(words, number))
     marks.mark_footnote_area(lines, img.width * scale, img.height * scale)
-    return Page(number=number, lines=lines, mode="ocr",
-                width=img.width * scale, height=img.height * scale, confidence=conf, mode_reason="; ".join(notes))
+    return Page(number=number, lines=lines, mode="ocr", width=img.width * scale, height=img.height * scale,
+                confidence=conf), words
 
 
 def footnote_marks(prose_image, data: dict, settings: OcrSettings):
