@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from pipeline.ingest.commands import register as register_ingest
+from pipeline.review.commands import register as register_review
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -152,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("schema", help="print the JSON Schema of the record")
     s.set_defaults(func=cmd_schema)
     register_ingest(sub)
+    register_review(sub)
     return p
 
 
