@@ -271,13 +271,14 @@ def footnote_marks(prose_image, data: dict, settings: OcrSettings):
     from pipeline.sources.ocr_tables import NUMERAL_LANG, otsu_threshold, tesseract_config_cached, tesseract_languages
 
     gray = np.asarray(prose_image.convert("L"))
+    mask = gray < otsu_threshold(gray)
     scale = POINTS_PER_INCH / settings.dpi
-    rules = footnote_rules(gray < otsu_threshold(gray), settings.dpi, scale)
+    rules = footnote_rules(mask, settings.dpi, scale)
     if os.environ.get("BAOCAO_OCR_MARKS", "1").strip() == "0":
         return PageMarks([], rules)
     lang = NUMERAL_LANG if NUMERAL_LANG in tesseract_languages() else settings.lang
     reader = digits_reader(lambda im, lg, cfg: tesseract_config_cached(im, lg, cfg, settings.timeout), lang)
-    return PageMarks(find_raised_marks(gray, data, reader), rules)
+    return PageMarks(find_raised_marks(gray, data, reader, mask), rules)
 
 
 def _ocr_pdf_page(job: tuple) -> tuple[int, Optional[Page], Optional[str]]:

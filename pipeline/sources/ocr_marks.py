@@ -18,7 +18,8 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from pipeline.sources.ocr_tables import _components, find_rules, otsu_threshold
+from pipeline.sources.ocr_tables import (BRIDGE, H_MIN_RUN, MAX_THICKNESS, _components, long_runs, otsu_threshold,
+                                         rules_from_runs)
 
 # ---- the footnote rule --------------------------------------------------------------------------
 
@@ -32,12 +33,15 @@ def footnote_rules(mask: np.ndarray, dpi: float, points_per_pixel: float) -> lis
     """Short horizontal rules in the lower part of the page, as the rulings dicts (points) that
     `pdf_layout._mark_footnote_area` takes from a PDF: x0, x1, top, bottom."""
     h, w = mask.shape
+    lo = int(RULE_BELOW * h)  # only the lower part of the page is searched, for horizontal rules only
+    gap = max(1, round(BRIDGE * dpi))
     out = []
-    for r in find_rules(mask, dpi)[0]:
+    for r in rules_from_runs(*long_runs(mask[lo:], round(H_MIN_RUN * dpi), gap), gap,
+                             max(3, round(MAX_THICKNESS * dpi))):
         length = r.end - r.start
-        if MIN_RULE_SHARE * w < length < MAX_RULE_SHARE * w and r.pos > RULE_BELOW * h:
-            top = (r.pos - r.thickness / 2) * points_per_pixel
-            bottom = (r.pos + r.thickness / 2) * points_per_pixel
+        if MIN_RULE_SHARE * w < length < MAX_RULE_SHARE * w:
+            top = (lo + r.pos - r.thickness / 2) * points_per_pixel
+            bottom = (lo + r.pos + r.thickness / 2) * points_per_pixel
             out.append({"x0": r.start * points_per_pixel, "x1": r.end * points_per_pixel,
                         "top": top, "bottom": min(bottom, top + 1.5)})
     return out
@@ -140,11 +144,13 @@ def _tesseract_lines(data: dict) -> dict[tuple[int, int, int], list[int]]:
     return lines
 
 
-def find_raised_marks(gray: np.ndarray, data: dict, read_digits: Callable[[np.ndarray], Optional[str]]
-                      ) -> list[RaisedMark]:
+def find_raised_marks(gray: np.ndarray, data: dict, read_digits: Callable[[np.ndarray], Optional[str]],
+                      mask: Optional[np.ndarray] = None) -> list[RaisedMark]:
     """The footnote markers of a page: raised blobs along Tesseract's lines that `read_digits` (a
-    digits-only OCR of a grey crop) reads as 1–3 digits, each tied to the word it belongs to."""
-    mask = gray < otsu_threshold(gray)
+    digits-only OCR of a grey crop) reads as 1–3 digits, each tied to the word it belongs to.
+    `mask`: the page's ink (by default the grey image under its Otsu threshold)."""
+    if mask is None:
+        mask = gray < otsu_threshold(gray)
     marks: list[RaisedMark] = []
     candidates = 0
     for idx in _tesseract_lines(data).values():
