@@ -201,8 +201,9 @@ def record_items(record: dict, verdicts: Optional[Verdicts] = None) -> list[Item
         _apply(it, v.get("references", i) if v else None)
         items.append(it)
 
+    cell_pages = _cell_pages(record)
     for ti, t in enumerate(_list(record.get("tables"))):
-        items += _table_items(ti, _prov(t), v.get("tables", ti) if v else None)
+        items += _table_items(ti, _prov(t), v.get("tables", ti) if v else None, cell_pages)
 
     for i, m in enumerate(_list(record.get("measures"))):
         m = _prov(m)
@@ -248,7 +249,24 @@ def _cell_text(row: Any, j: int) -> str:
     return _s(row[j]) if j < len(row) else ""
 
 
-def _table_items(ti: int, t: dict, iv: Optional[ItemVerdict]) -> list[Item]:
+_TABLE_SOURCE = re.compile(r"""^table:(?P<table>[^:]+)   # table:t2
+                               :r(?P<row>\d+):c(?P<col>\d+)$  # :r1:c3, body row and column from 1""", re.VERBOSE)
+
+
+def _cell_pages(record: dict) -> dict[tuple[str, int, int], int]:
+    """The page of a table's body cell, from the measures read in it (a table spanning pages keeps one
+    page; its cells' boxes would otherwise have none)."""
+    out = {}
+    for m in _list(record.get("measures")):
+        m = _prov(m)
+        hit = _TABLE_SOURCE.match(str(m.get("source") or ""))
+        page = _int(_prov(m.get("prov")).get("page"))
+        if hit and page:
+            out[(hit["table"], int(hit["row"]) - 1, int(hit["col"]) - 1)] = page
+    return out
+
+
+def _table_items(ti: int, t: dict, iv: Optional[ItemVerdict], cell_pages: dict) -> list[Item]:
     """One item per non-empty cell (header and body), boxes from the parsed values where the record
     keeps them; golden cells the table lacks become missing cells."""
     tid = _s(t.get("id")) or f"t{ti + 1}"
@@ -269,7 +287,8 @@ def _table_items(ti: int, t: dict, iv: Optional[ItemVerdict]) -> list[Item]:
                           label=f"{tid} {'header ' if prefix == 'h' else ''}r{i + 1} c{j + 1}", text=_s(cell),
                           box=_box(val.get("box")), raw=val.get("raw") if val.get("raw") != cell else None,
                           pages=list(pages))
-                it.page = pages[0] if it.box is not None and len(pages) == 1 else None
+                if it.box is not None:
+                    it.page = pages[0] if len(pages) == 1 else cell_pages.get((tid, i, j)) if prefix == "r" else None
                 it.needles = [it.text] if it.text else []
                 if iv is not None:
                     it.verdict = EXTRA if not iv.aligned else (cv.verdict if cv else None)

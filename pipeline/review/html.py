@@ -87,7 +87,8 @@ header.top h1{font-size:17px;margin:2px 0}
 table.scores{border-collapse:collapse;font-size:12.5px;margin:4px 0}
 table.scores td,table.scores th{padding:1px 8px;text-align:right;border-bottom:1px solid #eceff1}
 table.scores td:first-child,table.scores th:first-child{text-align:left}
-table.scores tr.low td{background:#ffebee}
+table.scores td.low{background:#ffcdd2;font-weight:600}
+table.scores th{font-weight:600;text-align:right}
 main{display:flex;height:calc(100vh - var(--top,190px))}
 #pages{flex:1 1 60%;overflow:auto;padding:12px}
 #record{flex:1 1 40%;max-width:640px;overflow:auto;background:#fff;border-left:1px solid #b0bec5;padding:6px 10px}
@@ -324,24 +325,32 @@ def _item_html(item: Item) -> str:
 
 
 def _scores_html(view: DocView) -> str:
+    """Families as columns (so that the table stays short), the measures as rows."""
     if not view.scores:
         return ""
-    rows = ["<tr><th>family</th><th>strict P</th><th>R</th><th>F1</th><th>lenient P</th><th>R</th><th>F1</th>"
-            "<th>TP</th><th>FP</th><th>FN</th></tr>"]
-
-    def row(name: str, s: FamilyScore) -> str:
-        low = ' class="low"' if s.strict[2] < 0.95 else ""
-        return (f"<tr{low}><td>{esc(name)}</td>" + "".join(f"<td>{x:.3f}</td>" for x in s.strict + s.lenient)
-                + "".join(f"<td>{n}</td>" for n in s.counts) + "</tr>")
-
-    rows += [row(s.family, s) for s in view.scores]
+    cols = list(view.scores)
     if view.overall:
-        o, ms, ml = view.overall
-        rows.append(row("overall (micro)", o))
-        rows.append(f"<tr><td>macro F1</td><td></td><td></td><td>{ms:.3f}</td><td></td><td></td><td>{ml:.3f}</td>"
-                    "<td></td><td></td><td></td></tr>")
+        cols.append(FamilyScore("overall (micro)", view.overall[0].strict, view.overall[0].lenient,
+                                view.overall[0].counts))
+    head = "<tr><th></th>" + "".join(f"<th>{esc(c.family)}</th>" for c in cols) + \
+        ("<th>macro F1</th>" if view.overall else "") + "</tr>"
+    rows = [head]
+    for label, get, fmt in (("strict F1", lambda c: c.strict[2], "{:.3f}"), ("strict P", lambda c: c.strict[0], "{:.3f}"),
+                            ("strict R", lambda c: c.strict[1], "{:.3f}"), ("lenient F1", lambda c: c.lenient[2], "{:.3f}"),
+                            ("lenient P", lambda c: c.lenient[0], "{:.3f}"), ("lenient R", lambda c: c.lenient[1], "{:.3f}"),
+                            ("TP", lambda c: c.counts[0], "{}"), ("FP", lambda c: c.counts[1], "{}"),
+                            ("FN", lambda c: c.counts[2], "{}")):
+        cells = []
+        for c in cols:
+            low = ' class="low"' if label == "strict F1" and c.strict[2] < 0.95 else ""
+            cells.append(f"<td{low}>{fmt.format(get(c))}</td>")
+        macro = ""
+        if view.overall:
+            macro = {"strict F1": f"<td>{view.overall[1]:.3f}</td>", "lenient F1": f"<td>{view.overall[2]:.3f}</td>"
+                     }.get(label, "<td></td>")
+        rows.append(f"<tr><th>{label}</th>{''.join(cells)}{macro}</tr>")
     return (f'<div class="scores"><b>Scores against golden <code>{esc(view.golden_name)}</code></b> '
-            '(the numbers <code>baocao eval</code> prints; TP/FP/FN strict; rows under 0.95 strict F1 tinted)'
+            '— the numbers <code>baocao eval</code> prints (TP/FP/FN strict; strict F1 under 0.95 tinted)'
             f'<table class="scores">{"".join(rows)}</table></div>')
 
 

@@ -138,6 +138,11 @@ def locate(items: list[Item], pages: list[SrcPage]) -> None:
     for item in items:
         if item.box is not None and item.box_from is None:
             item.box_from = "record"
+    for item in items:  # a boxed cell of a table over several pages: its page is where the source has that box
+        if item.kind == "table-cell" and item.box is not None and item.page is None:
+            item.page = _page_of_box(item.box, item.pages, index)
+            if item.page is None:
+                item.box, item.box_from = None, None  # a box without its page cannot be drawn
     cell_used: set[tuple[int, int]] = set()
     cell_pos = (0, -1, -1)  # (page, line, cell) of the last matched cell: cells are matched in order
     for item in items:
@@ -186,4 +191,13 @@ def _find_cell(item: Item, candidates: list[int], index: dict[int, PageIndex], u
                     continue
                 if _key(clean(text) or "") == want:
                     return number, li, k, a, b, box
+    return None
+
+
+def _page_of_box(box: Box, pages: list[int], index: dict[int, PageIndex]) -> Optional[int]:
+    for number in pages:
+        ix = index.get(number)
+        for _, _, _, _, _, b in (ix.cells if ix else []):
+            if b is not None and all(abs(p - q) < 0.5 for p, q in zip(b, box)):
+                return number
     return None
