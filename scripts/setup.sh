@@ -3,7 +3,8 @@
 #
 #   bash scripts/setup.sh
 #
-# - Debian packages: Tesseract with Vietnamese data, DejaVu fonts, Poppler tools
+# - Debian packages: Tesseract with Vietnamese data, DejaVu fonts, Poppler tools, Chromium (headless, for
+#   the review report's browser test)
 #   (apt is skipped when all are installed; `apt-get update` runs only when
 #   something is missing).
 # - .venv with `pip install -e '.[dev]'` (skipped while a stamp keyed on
@@ -28,7 +29,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 export PIP_NO_INPUT=1
 exec </dev/null
 
-APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie fonts-dejavu-core poppler-utils)
+APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie fonts-dejavu-core poppler-utils chromium)  # chromium: the review report's browser test
 VENV="$ROOT/.venv"
 STAMP="$VENV/.baocao-setup-stamp"
 PYTHON="${PYTHON:-python3}"
