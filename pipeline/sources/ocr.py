@@ -77,7 +77,11 @@ def words_from_tesseract(data: dict, scale: float, marks: Optional[list] = None)
 
 
 def lines_from_words(words: list[_OcrWord], number: int) -> list[Line]:
-    """One Line per Tesseract line; a paragraph or block change is a paragraph break."""
+    """One Line per Tesseract line, split where a wide gap separates two columns (Tesseract may run a
+    Nơi nhận line and the signature beside it into one line), as the PDF sources split theirs; a
+    paragraph or block change is a paragraph break."""
+    from pipeline.sources.pdf_layout import COLUMN_GAP
+
     groups: dict[tuple[int, int, int], list[_OcrWord]] = {}
     for w in words:
         groups.setdefault(w.key, []).append(w)
@@ -85,30 +89,39 @@ def lines_from_words(words: list[_OcrWord], number: int) -> list[Line]:
     prev_par = None
     for key in sorted(groups, key=lambda k: (min(w.box[1] for w in groups[k]), k)):
         ws = sorted(groups[key], key=lambda w: w.box[0])
-        heights = [w.box[3] - w.box[1] for w in ws]
-        line_h = statistics.median(heights)
-        base = statistics.median(w.box[3] for w in ws)
-        text, markers = "", []
-        for w in ws:
-            h = w.box[3] - w.box[1]
-            raised = w.box[3] < base - 0.25 * line_h
-            if w.mark is None and w.text.isdigit() and len(w.text) <= 3 and h < 0.7 * line_h and raised and text:
-                markers.append(Marker(label=w.text, offset=len(text), box=w.box))
-                continue
-            start = len(text) + 1 if text and w.text else len(text)
-            if w.text:
-                text = f"{text} {w.text}" if text else w.text
-            if w.mark is not None:
-                markers.append(Marker(label=w.mark.label, offset=start + w.mark.offset, box=w.mark.box))
-        box = (min(w.box[0] for w in ws), min(w.box[1] for w in ws), max(w.box[2] for w in ws),
-               max(w.box[3] for w in ws))
+        segments = [[ws[0]]]
+        for w in ws[1:]:
+            if w.box[0] - segments[-1][-1].box[2] > COLUMN_GAP:
+                segments.append([])
+            segments[-1].append(w)
         par = key[:2]
-        # cap height plus marks ≈ 0.8 of the type size in points
-        lines.append(Line(text=collapse(text), page=number, box=box, size=round(line_h / 0.8, 1),
-                          markers=markers, confidence=round(statistics.mean(w.conf for w in ws), 1),
-                          break_before=par != prev_par, raw=" ".join(w.raw or w.text for w in ws)))
+        for i, seg in enumerate(segments):
+            lines.append(_line_of(seg, number, break_before=par != prev_par or i > 0))
         prev_par = par
     return lines
+
+
+def _line_of(ws: list[_OcrWord], number: int, break_before: bool) -> Line:
+    line_h = statistics.median(w.box[3] - w.box[1] for w in ws)
+    base = statistics.median(w.box[3] for w in ws)
+    text, markers = "", []
+    for w in ws:
+        h = w.box[3] - w.box[1]
+        raised = w.box[3] < base - 0.25 * line_h
+        if w.mark is None and w.text.isdigit() and len(w.text) <= 3 and h < 0.7 * line_h and raised and text:
+            markers.append(Marker(label=w.text, offset=len(text), box=w.box))
+            continue
+        start = len(text) + 1 if text and w.text else len(text)
+        if w.text:
+            text = f"{text} {w.text}" if text else w.text
+        if w.mark is not None:
+            markers.append(Marker(label=w.mark.label, offset=start + w.mark.offset, box=w.mark.box))
+    box = (min(w.box[0] for w in ws), min(w.box[1] for w in ws), max(w.box[2] for w in ws),
+           max(w.box[3] for w in ws))
+    # cap height plus marks ≈ 0.8 of the type size in points
+    return Line(text=collapse(text), page=number, box=box, size=round(line_h / 0.8, 1), markers=markers,
+                confidence=round(statistics.mean(w.conf for w in ws), 1), break_before=break_before,
+                raw=" ".join(w.raw or w.text for w in ws))
 
 
 def ocr_image(image, number: int, settings: OcrSettings = OcrSettings(), image_dpi: Optional[float] = None) -> Page:
