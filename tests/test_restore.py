@@ -261,3 +261,24 @@ def test_model_is_what_build_restorer_builds(tmp_path):
     train, _ = B.split_vlsp(wheel)
     assert len(held) == meta["vlsp_sentences_heldout"] and len(train) == meta["vlsp_sentences_train"]
     assert not {" ".join(s) for s in held} & {" ".join(s) for s in train}
+
+
+# ---- OCR'd words the OCR doubted: only their marks are repaired -----------------------------------
+@pytest.mark.parametrize("line, confs, expected", [
+    # a doubtful word in a heading: the line says which marks it has
+    ("I. TRIỂN KHAI THỤC HIỆN CHỈ THỊ SỐ 38-CT/TW", {3: 26}, "I. TRIỂN KHAI THỰC HIỆN CHỈ THỊ SỐ 38-CT/TW"),
+    ("NHŨNG VẤN ĐỀ CẦN TIẾP TỤC TRIỂN KHAI", {0: 60}, "NHỮNG VẤN ĐỀ CẦN TIẾP TỤC TRIỂN KHAI"),
+    ("Kết quả thục hiện năm 2023", {2: 70}, "Kết quả thực hiện năm 2023"),
+    # the same wrong word, but Tesseract was sure of it: left as read
+    ("I. TRIỂN KHAI THỤC HIỆN CHỈ THỊ", {}, "I. TRIỂN KHAI THỤC HIỆN CHỈ THỊ"),
+    # the restorer unsure ("thu, chi" / "thu, chỉ"): left as read
+    ("Công tác quản lý Quỹ BHYT: thu, chỉ, sử dụng", {7: 50}, "Công tác quản lý Quỹ BHYT: thu, chỉ, sử dụng"),
+    # names and codes the OCR doubted stay: letters never change, codes are not syllables
+    ("Phường Phan Thiết", {0: 50, 1: 50, 2: 50}, "Phường Phan Thiết"),
+    ("Công văn số 433/QĐ-UBND ngày 08/01/2015", {3: 40}, "Công văn số 433/QĐ-UBND ngày 08/01/2015"),
+])
+def test_repair_uncertain_words(line, confs, expected):
+    from extractors.restore import repair_uncertain_words
+
+    words = line.split()
+    assert " ".join(repair_uncertain_words(words, [confs.get(i, 96.0) for i in range(len(words))])) == expected

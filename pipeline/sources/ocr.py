@@ -89,6 +89,7 @@ def lines_from_words(words: list[_OcrWord], number: int) -> list[Line]:
     prev_par = None
     for key in sorted(groups, key=lambda k: (min(w.box[1] for w in groups[k]), k)):
         ws = sorted(groups[key], key=lambda w: w.box[0])
+        _repair_doubtful_marks(ws)
         segments = [[ws[0]]]
         for w in ws[1:]:
             if w.box[0] - segments[-1][-1].box[2] > COLUMN_GAP:
@@ -99,6 +100,18 @@ def lines_from_words(words: list[_OcrWord], number: int) -> list[Line]:
             lines.append(_line_of(seg, number, break_before=par != prev_par or i > 0))
         prev_par = par
     return lines
+
+
+def _repair_doubtful_marks(ws: list[_OcrWord]) -> None:
+    """Diacritics of the words Tesseract doubted, repaired from the line (extractors/restore.py);
+    the word keeps Tesseract's reading as its raw text."""
+    from extractors.restore import repair_uncertain_words
+
+    read = [w for w in ws if w.text]
+    for w, new in zip(read, repair_uncertain_words([w.text for w in read], [w.conf for w in read])):
+        if new != w.text:
+            w.raw = w.raw or w.text
+            w.text = new
 
 
 def _line_of(ws: list[_OcrWord], number: int, break_before: bool) -> Line:
