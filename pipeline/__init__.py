@@ -6,7 +6,7 @@
 
 Names are imported on first use, so that `pipeline.sources` or `pipeline.record` load alone.
 """
-__all__ = ["extract", "Record", "load_record"]
+__all__ = ["extract", "Record", "load_record", "load_dataset"]
 
 
 def __getattr__(name):
@@ -22,4 +22,8 @@ def __getattr__(name):
         from pipeline.extraction import load_record
 
         return load_record
+    if name == "load_dataset":
+        from pipeline.ingest.dataset import load_dataset
+
+        return load_dataset
     raise AttributeError(name)

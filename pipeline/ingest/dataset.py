@@ -25,8 +25,8 @@ from pipeline.ingest.tables import COLUMNS, input_error_row, input_row, record_r
 
 RECORDS, PARQUET, DUCKDB, SUMMARY, LOG = "records", "parquet", "dataset.duckdb", "summary.json", "ingest.log"
 TABLES = tuple(COLUMNS)
-FLUSH_ROWS = 4_000  # rows per Parquet row group (pages hold whole page texts): memory stays bounded
-DUCKDB_MEMORY = "512MB"  # DuckDB's own default is 80% of RAM
+FLUSH_ROWS = 2_000  # rows per Parquet row group (pages hold whole page texts): memory stays bounded
+DUCKDB_MEMORY = "128MB"  # DuckDB's own default is 80% of RAM
 
 
 def record_file(sha256: str) -> str:
@@ -84,6 +84,10 @@ def build_dataset(dataset: Path, entries: dict[str, dict], manifest_digest: str)
 
     from pipeline.ingest.citations import build_citations
 
+    import pyarrow as pa
+
+    # Arrow's default allocator (mimalloc) keeps what it freed: the system one gives it back
+    pa.set_memory_pool(pa.system_memory_pool())
     dataset = Path(dataset)
     pdir = dataset / PARQUET
     pdir.mkdir(exist_ok=True)
