@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.document import DocState
+from pipeline.document import DocState, Line
 from pipeline.extraction import record_from_state
 from pipeline.sources.errors import SourceError
 from pipeline.sources.pdf import pdf_to_source
@@ -285,3 +285,17 @@ def test_rotated_scaled_form_and_offset_pages(tmp_path):
     assert all(any(ln.cells for ln in p.lines) for p in ref.pages), "each page has its table"
     assert all(any(ln.markers for ln in p.lines) for p in ref.pages), "each page has its footnote marker"
     assert_same_document(ref, new)
+
+
+@pytest.mark.parametrize("text, is_number", [
+    ("14", True), ("- 2 -", True), ("– 12 –", True), ('"5.', True), ("'15'", True), ("3.", True),
+    ("1. Mục tiêu", False), ("2024 - 2025", False), ("12345", False), ("II.", False), ("", False),
+])
+def test_page_number_line(text, is_number):
+    from pipeline.sources.pdf_layout import _mark_page_numbers
+
+    top = Line(text=text, page=3, box=(290, 20, 300, 30))
+    middle = Line(text=text, page=3, box=(290, 400, 300, 410))
+    _mark_page_numbers([top, middle], 842)
+    assert (top.role == "page-number") == is_number
+    assert middle.role != "page-number"

@@ -6,6 +6,7 @@ rows as (cell boxes or None, row box). Coordinates are pdfplumber's: points, ori
 """
 from __future__ import annotations
 
+import re
 import statistics
 from dataclasses import dataclass
 from typing import Optional, Sequence
@@ -154,9 +155,16 @@ def _mark_footnote_area(rulings: Sequence[dict], lines: list[Line], body_size: f
             ln.role = "footnote"
 
 
+PAGE_NUMBER = re.compile(r"""
+    ^ [\s\-–—"'‘’“”.,:·*]*      # dashes ("- 2 -"), or what an OCR makes of specks and dots
+    \d{1,4}                     # the number
+    [\s\-–—"'‘’“”.,:·*]* $
+""", re.VERBOSE)
+
+
 def _mark_page_numbers(lines: list[Line], height: float) -> None:
     for ln in lines:
-        if ln.text.strip().isdigit() and len(ln.text.strip()) <= 4 and (ln.box[1] < 0.08 * height or ln.box[3] > 0.92 * height):
+        if PAGE_NUMBER.match(ln.text) and (ln.box[1] < 0.08 * height or ln.box[3] > 0.92 * height) and ln.cells is None:
             ln.role = "page-number"
 
 
