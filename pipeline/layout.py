@@ -184,7 +184,7 @@ def _find_signature_zone(lines: list[Line]) -> Optional[tuple[int, int]]:
             break
         if j > start and ln.heading is not None and not _is_recipients_label(t):
             break
-        if _zone_line(ln, lines[j - 1] if j > start else None):
+        if _zone_line(ln, _above_in_column(lines, start, j)):
             end = j + 1
             if _is_name_like(t) and not BULLET.match(t):
                 name_key = key(t)
@@ -192,6 +192,22 @@ def _find_signature_zone(lines: list[Line]) -> Optional[tuple[int, int]]:
         else:
             break
     return start, end
+
+
+def _above_in_column(lines: list[Line], start: int, j: int) -> Optional[Line]:
+    """The zone's line above lines[j] in the same column (Nơi nhận on the left, the signature on the
+    right: sorted by height, the two columns interleave, and an item cut at its line end goes on
+    under the item, not under the signature line beside it)."""
+    ln = lines[j]
+    if ln.box is None:
+        return lines[j - 1] if j > start else None
+    for k in range(j - 1, start - 1, -1):
+        b = lines[k].box
+        if b is None or lines[k].page != ln.page:
+            return lines[k]
+        if b[0] < ln.box[2] and ln.box[0] < b[2]:
+            return lines[k]
+    return None
 
 
 def _zone_line(ln: Line, prev: Optional[Line]) -> bool:

@@ -230,3 +230,26 @@ def test_text_invented_zone():
     assert signature == ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Đặng Thị Ngọc Lan")
     assert recipients == ["Sở Y tế tỉnh Nam Sơn", "Thường trực Huyện ủy Lạc An (b/c)",
                           "Ủy ban nhân dân các xã, thị trấn (thực hiện)", "Lưu: VT."]
+
+
+def test_ocr_zone_with_interleaved_columns():
+    """Lines of a scanned page sorted by height: the Nơi nhận items (left) and the signature block
+    (right) interleave; an item cut at its line end ("…(để báo" / "cáo),") goes on under its item,
+    not under the signature line between them; an OCR'd doubled bullet is one bullet."""
+    from pipeline.document import DocState, Page, SourceDoc
+    from pipeline.layout import build_layout
+
+    left, right = (85, 300), (330, 520)
+    rows = [("Nơi nhận:", left), ("T/M BAN CHẤP HÀNH", right), ("- Ban Bí thư Trung ương (để báo", left),
+            ("PHÓ BÍ THƯ THƯỜNG TRỰC", right), ("cáo),", left), ("- - Các sở, ngành, đoàn thể,", left),
+            ("- Các huyện ủy, Đảng ủy trực", left), ("thuộc,", left), ("Trần Văn Bình", right), ("- Lưu VP.", left)]
+    body = [Line(text="Trên đây là báo cáo tổng kết của Ban Chấp hành.", page=1, box=(85, 100, 520, 112), size=13)]
+    zone = [Line(text=t, page=1, box=(x0, 500 + 14 * i, x1, 511 + 14 * i), size=12) for i, (t, (x0, x1)) in enumerate(rows)]
+    src = SourceDoc(file="scan.pdf", sha256="0", media_type="application/pdf",
+                    pages=[Page(number=1, lines=body + zone, mode="ocr")])
+    layout = build_layout(src)
+    rec = recipients_from_lines(layout.recipient_lines)
+    assert rec == ["Ban Bí thư Trung ương (để báo cáo)", "Các sở, ngành, đoàn thể", "Các huyện ủy, Đảng ủy trực thuộc",
+                   "Lưu VP."]
+    s = signature_from_lines(layout.signature_lines)
+    assert (s.authority, s.position, s.signer) == ("T/M BAN CHẤP HÀNH", "PHÓ BÍ THƯ THƯỜNG TRỰC", "Trần Văn Bình")

@@ -52,6 +52,9 @@ class _OcrWord:
     raw: Optional[str] = None  # Tesseract's reading, where the marker was taken out of it
 
 
+SPECK_CONFIDENCE = 25.0  # a word of one or two characters read with less confidence is not text
+
+
 def words_from_tesseract(data: dict, scale: float, marks: Optional[list] = None) -> list[_OcrWord]:
     """Tesseract's image_to_data dict → words with boxes in points (pure; testable on a dict).
     `marks`: ocr_marks.RaisedMark found in the ink; each one's reading is taken out of its word."""
@@ -64,6 +67,8 @@ def words_from_tesseract(data: dict, scale: float, marks: Optional[list] = None)
         conf = float(data["conf"][i])
         if not text or conf < 0:
             continue
+        if conf < SPECK_CONFIDENCE and len(text) <= 2 and i not in by_word:
+            continue  # a speck, a stroke of a signature or a seal read as "l", "ề", ":"
         x, y, w, h = (data[k][i] * scale for k in ("left", "top", "width", "height"))
         word = _OcrWord(text, (x, y, x + w, y + h), conf,
                         (data["block_num"][i], data["par_num"][i], data["line_num"][i]))
