@@ -351,6 +351,9 @@ def _same_shape(table: TableBlock, row: Line) -> bool:
     return len(table.rows[0].cells or []) == len(row.cells or [])
 
 
+OCR_SIZE_NOISE = 0.25  # share of the type size by which two OCR'd lines of one paragraph may differ
+
+
 def _continues(block: Block, ln: Line) -> bool:
     """Whether `ln` continues the paragraph `block` (same paragraph, soft or hard line break)."""
     text = ln.text.strip()
@@ -370,6 +373,9 @@ def _continues(block: Block, ln: Line) -> bool:
         last = block.lines[-1]
         if ln.bold != block.bold:
             return False
-        if ln.size and last.size and abs(ln.size - last.size) > 0.6:
-            return False  # a change of type size starts a new block (a heading over its subtitle)
+        # a change of type size starts a new block (a heading over its subtitle); OCR'd sizes come
+        # from word heights, which vary by a fifth along one paragraph (capitals, marks, short lines)
+        tolerance = 0.6 if ln.confidence is None else OCR_SIZE_NOISE * max(ln.size or 0, last.size or 0)
+        if ln.size and last.size and abs(ln.size - last.size) > tolerance:
+            return False
     return True

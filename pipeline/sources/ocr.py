@@ -67,15 +67,18 @@ def words_from_tesseract(data: dict, scale: float, marks: Optional[list] = None)
         conf = float(data["conf"][i])
         if not text or conf < 0:
             continue
-        if conf < SPECK_CONFIDENCE and len(text) <= 2 and i not in by_word:
-            continue  # a speck, a stroke of a signature or a seal read as "l", "ề", ":"
+        if conf < SPECK_CONFIDENCE and len(text) <= 2 and i not in by_word and not any(c.isdigit() for c in text):
+            continue  # a speck, a stroke of a signature or a seal read as "l", "ề", ":" (not "6.")
         x, y, w, h = (data[k][i] * scale for k in ("left", "top", "width", "height"))
         word = _OcrWord(text, (x, y, x + w, y + h), conf,
                         (data["block_num"][i], data["par_num"][i], data["line_num"][i]))
+        seen = nfc((data.get("raw_text") or data["text"])[i] or "").strip()
+        if seen != text:
+            word.raw = seen  # what Tesseract read before a re-read (ocr_numbering.py)
         m = by_word.get(i)
         if m is not None:
             word.text, offset = strip_marker_reading(text, m.label, m.at_start)
-            word.raw = text
+            word.raw = word.raw or text
             word.mark = Marker(label=m.label, offset=offset, box=tuple(round(v * scale, 2) for v in m.box))
         out.append(word)
     return out
@@ -282,13 +285,37 @@ def _read_prepared(img, dpi: float, number: int, settings: OcrSettings) -> tuple
     tables = read_page(img, dpi, number, settings)  # ruled tables, cell by cell: pipeline/sources/ocr_tables.py
     prose = tables.prose_image(img)
     data = tesseract_data_cached(prose, settings)
+    data = heading_numbers(prose, data, settings)  # "SẼ" → "5.": ocr_numbering.py
     marks = footnote_marks(prose, data, settings)  # raised digits and the footnote rule: ocr_marks.py
     words = [w for w in words_from_tesseract(data, scale, marks.marks) if not tables.covers(w.box)]
     conf = round(statistics.mean(w.conf for w in words if w.text), 1) if any(w.text for w in words) else None
     lines = tables.merge(lines_from_words(words, number))
     marks.mark_footnote_area(lines, img.width * scale, img.height * scale)
+    # paragraph breaks from the geometry, as on a PDF page (Tesseract starts a paragraph at many
+    # headings' second line); a table's rows keep theirs (merge: a table starts a paragraph)
+    sizes = [ln.size for ln in lines if ln.size and ln.cells is None and ln.role == "body"]
+    if sizes:
+        from pipeline.sources.pdf_layout import _mark_paragraph_breaks
+
+        table_breaks = {id(ln): ln.break_before for ln in lines if ln.cells is not None}
+        _mark_paragraph_breaks(lines, statistics.median(sizes))
+        for ln in lines:
+            if ln.cells is not None:
+                ln.break_before = table_breaks[id(ln)]
     return Page(number=number, lines=lines, mode="ocr", width=img.width * scale, height=img.height * scale,
                 confidence=conf), words
+
+
+def heading_numbers(prose_image, data: dict, settings: OcrSettings) -> dict:
+    """Tesseract's data with broken heading numbers read again (pipeline/sources/ocr_numbering.py)."""
+    import numpy as np
+
+    from pipeline.sources.ocr_numbering import fix_heading_numbers, numbers_reader
+    from pipeline.sources.ocr_tables import NUMERAL_LANG, tesseract_config_cached, tesseract_languages
+
+    lang = NUMERAL_LANG if NUMERAL_LANG in tesseract_languages() else settings.lang
+    reader = numbers_reader(lambda im, lg, cfg: tesseract_config_cached(im, lg, cfg, settings.timeout), lang)
+    return fix_heading_numbers(np.asarray(prose_image.convert("L")), data, reader)
 
 
 def footnote_marks(prose_image, data: dict, settings: OcrSettings):

@@ -1,0 +1,128 @@
+"""Heading numbers in page images: "5." read as "SẼ", "1." as "1ÍẺ", "II." as "II,", "2.3." as
+"2:3.". Bold numerals at the start of a line are what Tesseract's `vie` model reads worst, and a
+heading whose number is lost is a lost section (and every section after it is a level off).
+
+The first word of a line is read again, alone, with a whitelist of the characters numbers are made
+of, when Tesseract doubted it or its reading looks like a broken number; the new reading is kept
+only if it is a number as headings print them. A low-confidence dash before such a number is a
+speck. Works on Tesseract's data dict (pixels), before words become lines.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable, Optional
+
+import numpy as np
+
+HEADING_NUMBER = re.compile(r"""
+    ^ (?: \d{1,2} (?: \. \d{1,2} ){1,3} \.?   # 2.3.  4.2.1
+        | \d{1,2} \.                           # 1.
+        | [IVXL]{1,5} \.                       # II.  IV.
+        | \d{1,2} \)                           # 3)
+      ) $
+""", re.VERBOSE)
+BROKEN_NUMBER = re.compile(r"""
+    ^ [\dIVXL] [\dIVXL.,:;]* $                 # digits or Roman letters with stray punctuation ("2:3.", "II,")
+""", re.VERBOSE)
+DOUBT_BELOW = 70.0  # Tesseract confidence under which a line's first word is read again
+NUMBER_CHARS = "0123456789IVXL.)"
+SPECK_DASH_BELOW = 50.0
+
+
+def first_words(data: dict) -> list[tuple[int, Optional[int]]]:
+    """(index of the first word, index of the second word or None) of each Tesseract line."""
+    lines: dict[tuple, list[int]] = {}
+    for i, t in enumerate(data["text"]):
+        if (t or "").strip() and float(data["conf"][i]) >= 0:
+            lines.setdefault((data["block_num"][i], data["par_num"][i], data["line_num"][i]), []).append(i)
+    out = []
+    for idx in lines.values():
+        idx.sort(key=lambda i: data["left"][i])
+        out.append((idx[0], idx[1] if len(idx) > 1 else None))
+    return out
+
+
+def needs_reread(text: str, conf: float, next_text: str = "", line_upper: bool = False) -> bool:
+    """Whether a line's first word may be a heading number Tesseract broke: digit-led junk ("1ÍẺ",
+    "2:3.", "6,"), a Roman number with a comma ("II,"), or a doubted short capital word before a
+    capitalized word in a mixed-case line ("SẼ Tăng cường …" for "5. Tăng cường …")."""
+    text = text.strip()
+    if not text or HEADING_NUMBER.match(text):
+        return False
+    if text[0].isdigit() and len(text) <= 5:
+        return True
+    if BROKEN_NUMBER.match(text) and not text.isalpha():
+        return True
+    return (conf < DOUBT_BELOW and len(text) <= 3 and text.isupper() and not line_upper
+            and next_text[:1].isupper())
+
+
+def fix_heading_numbers(gray: np.ndarray, data: dict, read: Callable[[np.ndarray], Optional[str]]) -> dict:
+    """A copy of Tesseract's data with the lines' first words re-read where needed (`read`: a
+    whitelisted OCR of a grey crop). The word Tesseract read is kept under "raw_text"."""
+    out = {k: list(v) for k, v in data.items()}
+    out["raw_text"] = list(out["text"])
+    h, w = gray.shape
+    for first, second in first_words(data):
+        text, conf = data["text"][first].strip(), float(data["conf"][first])
+        if text in ("-", "–", "—", ".") and conf < SPECK_DASH_BELOW and second is not None:
+            if HEADING_NUMBER.match(data["text"][second].strip()) or needs_reread(
+                    data["text"][second], float(data["conf"][second])):
+                out["text"][first] = ""  # a speck before a heading number ("- 2. Tổ chức")
+                first, text, conf = second, data["text"][second].strip(), float(data["conf"][second])
+        nxt = _next_word(data, first)
+        if not needs_reread(text, conf, nxt, _line_upper(data, first)):
+            continue
+        x, y, bw, bh = (data[k][first] for k in ("left", "top", "width", "height"))
+        # a tight crop: the lines above and below must not lend it their ink
+        crop = gray[max(0, y - 2):min(h, y + bh + 2), max(0, x - 4):min(w, x + bw + 4)]
+        new = (read(crop) or "").strip() if crop.size else ""
+        if not HEADING_NUMBER.match(new):
+            # the number's dots read as other punctuation ("2:3.", "II,"): the digits were right
+            new = re.sub(r"[,:;]", ".", text) if BROKEN_NUMBER.match(text) else ""
+        if HEADING_NUMBER.match(new):
+            out["text"][first] = new
+            out["conf"][first] = max(float(data["conf"][first]), DOUBT_BELOW)
+    return out
+
+
+def _line_words(data: dict, i: int) -> list[int]:
+    key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+    return sorted((j for j, t in enumerate(data["text"]) if (t or "").strip() and float(data["conf"][j]) >= 0
+                   and (data["block_num"][j], data["par_num"][j], data["line_num"][j]) == key),
+                  key=lambda j: data["left"][j])
+
+
+def _next_word(data: dict, i: int) -> str:
+    words = _line_words(data, i)
+    k = words.index(i)
+    return data["text"][words[k + 1]].strip() if k + 1 < len(words) else ""
+
+
+def _line_upper(data: dict, i: int) -> bool:
+    letters = [c for j in _line_words(data, i) for c in data["text"][j] if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+
+
+MIN_REREAD_CONFIDENCE = 60.0
+
+
+def numbers_reader(ocr_config: Callable, lang: str) -> Callable[[np.ndarray], Optional[str]]:
+    """read() for fix_heading_numbers: one line of the number characters (whitelist), white margin."""
+    from PIL import Image
+
+    # psm 7 on the crop as it is: psm 8 and 13, and enlarging it, lost "5." and "1." on the scans
+    config = f"--psm 7 --oem 1 -c tessedit_char_whitelist={NUMBER_CHARS}"
+
+    def read(crop: np.ndarray) -> Optional[str]:
+        img = Image.fromarray(crop.astype(np.uint8))
+        margin = 20
+        canvas = Image.new("L", (img.width + 2 * margin, img.height + 2 * margin), 255)
+        canvas.paste(img, (margin, margin))
+        d = ocr_config(canvas, lang, config)
+        words = [(t.strip(), float(c)) for t, c in zip(d["text"], d["conf"]) if (t or "").strip() and float(c) >= 0]
+        if not words or min(c for _, c in words) < MIN_REREAD_CONFIDENCE:
+            return None
+        return "".join(t for t, _ in words)
+
+    return read
