@@ -13,7 +13,10 @@ from pipeline.record import Evidence, Signature
 AUTHORITY = re.compile(r"^\s*(?:T/M|T\.M|TM\.?|Q\.|TL\.|TUQ\.)\s+\S", re.I)
 DEPUTY = re.compile(r"^\s*KT\.?\s+\S")
 NAME = re.compile(r"^[A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,4}$")
-BULLET = re.compile(r"^\s*(?:[-+•–]\s*)+")  # one bullet, or an OCR's doubled one ("- - Thường trực")
+BULLET = re.compile(r"""
+    ^ \s* [_~.,`'‘]{0,2} \s*     # specks an OCR reads before a dash ("_- UBND tỉnh;")
+    (?: (?: [-+•–] | [“"~] (?=\s) ) \s* )+   # a bullet (an OCR's quote or tilde for one), or a doubled one
+""", re.VERBOSE)
 LABEL = re.compile(r"^\s*(?:#+\s*)?n[o0d]i\s*nh\w{0,3}n\s*:?", re.I)  # on the folded key
 
 

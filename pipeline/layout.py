@@ -26,7 +26,12 @@ NUMBERED = re.compile(
     )""",
     re.VERBOSE,
 )
-BULLET = re.compile(r"^\s*[-+•–]\s*(?=\S)")
+BULLET = re.compile(r"""
+    ^ \s* [_~.,`'‘]{0,2} \s*     # specks an OCR reads before a dash ("_- UBND tỉnh;")
+    (?: [-+•–]                   # the bullet
+      | [“"~] (?=\s)             # … or an OCR's reading of a dash: a quote or tilde with a space after
+    ) \s* (?=\S)
+""", re.VERBOSE)
 
 
 def build_layout(source: SourceDoc) -> Layout:
@@ -255,6 +260,12 @@ def _split_zone(lines: list[Line]) -> tuple[list[Line], list[Line]]:
         if at is not None and at > 0 and (BULLET.match(t) or _is_recipients_label(t)):
             recipients.append(_slice(ln, 0, at))
             signature.append(_slice(ln, at, len(ln.text)))
+            continue
+        name = _trailing_name(t)
+        if BULLET.match(t) and name and len(name.split()) >= 3 and not _is_recipients_label(t):
+            cut = t.rfind(name)  # an item with the signer's name glued on ("– UBND các xã’ Phạm Thị Bình")
+            recipients.append(_slice(ln, 0, cut))
+            signature.append(_slice(ln, cut, len(t)))
             continue
         if _is_recipients_label(t) or BULLET.match(t):
             recipients.append(ln)

@@ -253,3 +253,13 @@ def test_ocr_zone_with_interleaved_columns():
                    "Lưu VP."]
     s = signature_from_lines(layout.signature_lines)
     assert (s.authority, s.position, s.signer) == ("T/M BAN CHẤP HÀNH", "PHÓ BÍ THƯ THƯỜNG TRỰC", "Trần Văn Bình")
+
+
+@pytest.mark.parametrize("text, item", [
+    ("_- UBND tỉnh;", "UBND tỉnh"),  # a speck before the dash
+    ("“ Thường trực Tỉnh ủy;", "Thường trực Tỉnh ủy"),  # an OCR's quote for the dash
+    ("- - Thường trực Thành ủy;", "Thường trực Thành ủy"),  # a doubled dash
+    ("~ Lưu: VT.", "Lưu: VT."),
+])
+def test_recipient_items_with_ocr_bullets(text, item):
+    assert recipients_from_lines(lines("Nơi nhận:", text)) == [item]
