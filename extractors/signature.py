@@ -17,6 +17,10 @@ BULLET = re.compile(r"""
     ^ \s* [_~.,`'‘]{0,2} \s*     # specks an OCR reads before a dash ("_- UBND tỉnh;")
     (?: (?: [-+•–] | [“"~] (?=\s) ) \s* )+   # a bullet (an OCR's quote or tilde for one), or a doubled one
 """, re.VERBOSE)
+TRAILING_SPECKS = re.compile(r"""
+    (?<= [;,.] ) [\s\\|~_`'.:]* $       # after the item's own ';' or '.': an OCR's specks ("Bộ Y tế; \\..")
+  | \s+ [\\|~_`'.:]+ $                 # specks standing apart at the end ("thành phố ~")
+""", re.VERBOSE)
 LABEL = re.compile(r"^\s*(?:#+\s*)?n[o0d]i\s*nh\w{0,3}n\s*:?", re.I)  # on the folded key
 
 
@@ -57,6 +61,8 @@ def recipients_from_lines(lines: list[Line]) -> list[str]:
     items: list[str] = []
     for ln in lines:
         t = ln.text.strip()
+        if not any(c.isalnum() for c in t):
+            continue  # an OCR's specks between the items ("~", ": :")
         m = LABEL.match(key(t))
         if m:
             # what follows the label is an item only when it is one ("Nơi nhận: - Sở Y tế;"), not a stamp
@@ -73,6 +79,7 @@ def recipients_from_lines(lines: list[Line]) -> list[str]:
     out = []
     for it in items:
         it = BULLET.sub("", it, count=1)
+        it = TRAILING_SPECKS.sub("", it)
         it = clean(it.rstrip().rstrip(",;").rstrip())
         if it:
             out.append(it)

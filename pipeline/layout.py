@@ -217,8 +217,8 @@ def _above_in_column(lines: list[Line], start: int, j: int) -> Optional[Line]:
 
 def _zone_line(ln: Line, prev: Optional[Line]) -> bool:
     t = ln.text.strip()
-    if ln.role == "rule" or not t:
-        return True
+    if ln.role == "rule" or not any(c.isalnum() for c in t):
+        return True  # empty, or an OCR's specks ("~", ":") between the zone's lines
     if _is_recipients_label(t) or BULLET.match(t) or _authority_at(t) is not None:
         return True
     if best_match(t, V.POSITIONS, threshold=80) or _is_upper_short(t):

@@ -263,3 +263,8 @@ def test_ocr_zone_with_interleaved_columns():
 ])
 def test_recipient_items_with_ocr_bullets(text, item):
     assert recipients_from_lines(lines("Nơi nhận:", text)) == [item]
+
+
+def test_recipient_items_without_ocr_specks():
+    got = recipients_from_lines(lines("Nơi nhận:", "- Bộ Y tế; \\..", "- Chủ tịch UBND thành phố ~", "~", "- Lưu: VT.", ": :"))
+    assert got == ["Bộ Y tế", "Chủ tịch UBND thành phố", "Lưu: VT."]
