@@ -134,6 +134,18 @@ DOMAIN_PHRASES = (
     "Nơi nhận:", "Lưu: VT", "như trên", "Độc lập - Tự do - Hạnh phúc", "Số:", "Phần I", "PHẦN II",
     "Mục II", "Chương I", "UBND tỉnh", "UBND huyện", "UBND cấp xã", "BHYT toàn dân", "tham gia BHYT",
     "BHXH tỉnh", "BHXH huyện", "Chủ tịch UBND", "Phó Chủ tịch UBND",
+    # the organs of the Party and the State as reports address them (Nơi nhận, assignments)
+    "Bảo hiểm xã hội tỉnh", "Bảo hiểm xã hội huyện", "Bảo hiểm xã hội thành phố", "Bảo hiểm xã hội Việt Nam",
+    "Ban Bí thư", "Ban Chấp hành", "Ban Chấp hành Trung ương", "Ban Thường vụ Tỉnh ủy", "Ban Thường vụ Huyện ủy",
+    "Ban Thường vụ Thành ủy", "Ban Tuyên giáo Tỉnh ủy", "Ban Tuyên giáo Trung ương", "Ban Tổ chức",
+    "Ban Kinh tế", "Ban Nội chính", "các Ban Xây dựng Đảng", "Ban cán sự đảng", "ban cán sự đảng, đảng đoàn",
+    "đảng đoàn", "Đảng bộ", "Đảng ủy", "Đảng ủy trực thuộc", "cấp ủy đảng", "tổ chức cơ sở đảng",
+    "Văn phòng Tỉnh ủy", "Văn phòng UBND tỉnh", "Văn phòng HĐND và UBND", "Thường trực Tỉnh ủy",
+    "Thường trực Huyện ủy", "Thường trực HĐND tỉnh", "Thường trực HĐND huyện", "Ủy ban MTTQ Việt Nam tỉnh",
+    "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "các sở, ban, ngành", "sở, ban, ngành", "các phòng, ban",
+    "đoàn thể tỉnh", "các tổ chức chính trị - xã hội", "các huyện, thị xã, thành phố", "huyện, thị, thành ủy",
+    "Báo và Phát thanh, Truyền hình", "Đài Phát thanh - Truyền hình", "Cổng Thông tin điện tử tỉnh",
+    "Trung tâm Thông tin", "Lãnh đạo Văn phòng", "các Phó Chủ tịch", "Chánh Văn phòng", "Phó Chánh Văn phòng",
 )
 
 # Abbreviations whose Đ an ASCII text loses (beside the vocabulary's): generic, no place names.
