@@ -199,12 +199,18 @@ def _cache_key(image, settings: OcrSettings, version: Optional[str]) -> str:
 def tesseract_data_cached(image, settings: OcrSettings) -> dict:
     """Tesseract's image_to_data for this image and settings, from the cache when it was seen before
     (keyed by the image's pixels, the Tesseract version and the settings)."""
+    key = _cache_key(image, settings, tesseract_version())
+    return image_to_data_cached(image, settings.lang, settings.config, settings.timeout, key)
+
+
+def image_to_data_cached(image, lang: str, config: str, timeout: float, key: str) -> dict:
+    """pytesseract's image_to_data (a dict) through the cache entry `key`; Tesseract's failures and
+    timeouts become OcrError (not cached: they may not happen again)."""
     import json
     import os
 
     import pytesseract
 
-    key = _cache_key(image, settings, tesseract_version())
     path = cache_dir() / key[:2] / f"{key}.json"
     if path.exists():
         try:
@@ -212,12 +218,12 @@ def tesseract_data_cached(image, settings: OcrSettings) -> dict:
         except (OSError, ValueError):
             pass  # a damaged entry is recomputed
     try:
-        data = pytesseract.image_to_data(image, lang=settings.lang, config=settings.config,
-                                         output_type=pytesseract.Output.DICT, timeout=settings.timeout)
+        data = pytesseract.image_to_data(image, lang=lang, config=config, output_type=pytesseract.Output.DICT,
+                                         timeout=timeout)
     except pytesseract.TesseractError as exc:  # first: a TesseractError is a RuntimeError too
         raise OcrError(f"Tesseract failed ({exc.message or f'exit status {exc.status}'})") from exc
     except RuntimeError as exc:  # pytesseract raises RuntimeError on its timeout
-        raise OcrError(f"Tesseract stopped after {settings.timeout:.0f} s ({exc})") from exc
+        raise OcrError(f"Tesseract stopped after {timeout:.0f} s ({exc})") from exc
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".tmp{os.getpid()}")

@@ -745,37 +745,12 @@ def tesseract_languages() -> set:
 
 
 def tesseract_config_cached(image, lang: str, config: str, timeout: float) -> dict:
-    """image_to_data with any config, through the OCR cache of ocr.py (its folder; the key here
-    holds the whole config string, which ocr.py's key, made for OcrSettings, does not)."""
+    """image_to_data with any config, through the OCR cache of ocr.py (the key here holds the whole
+    config string, which ocr.py's key, made for OcrSettings, does not)."""
     import hashlib
-    import json
-    import os
 
-    import pytesseract
-
-    from pipeline.sources.ocr import OcrError, cache_dir, tesseract_version
+    from pipeline.sources.ocr import image_to_data_cached, tesseract_version
 
     h = hashlib.sha256(f"cells|{tesseract_version()}|{lang}|{config}|{image.size}".encode())
     h.update(image.tobytes())
-    key = h.hexdigest()
-    path = cache_dir() / key[:2] / f"{key}.json"
-    if path.exists():
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            pass
-    try:
-        data = pytesseract.image_to_data(image, lang=lang, config=config, output_type=pytesseract.Output.DICT,
-                                         timeout=timeout)
-    except RuntimeError as exc:
-        raise OcrError(f"Tesseract stopped after {timeout:.0f} s ({exc})") from exc
-    except pytesseract.TesseractError as exc:
-        raise OcrError(f"Tesseract failed ({exc.message or exc})") from exc
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        pass
-    return data
+    return image_to_data_cached(image, lang, config, timeout, h.hexdigest())
