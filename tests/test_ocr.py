@@ -37,18 +37,9 @@ REAL_TESSERACT = shutil.which("tesseract")
 DPI = 200
 
 
-def _has_vie() -> bool:
-    if not REAL_TESSERACT:
-        return False
-    import pytesseract
-
-    try:
-        return "vie" in pytesseract.get_languages()
-    except Exception:
-        return False
 
 
-pytestmark = pytest.mark.skipif(not _has_vie(), reason="Tesseract with the vie model is not installed")
+pytestmark = pytest.mark.needs_tesseract
 
 
 def render(pdf_path: Path, index: int, dpi: int = DPI) -> Image.Image:

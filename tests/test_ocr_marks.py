@@ -4,7 +4,6 @@ the footnote area; on lines drawn with PIL (known geometry) and on a real scanne
 with the real Tesseract. Every test has its own empty ``BAOCAO_CACHE``."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -20,23 +19,14 @@ FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 DPI = 200
 
 
-def _has_vie() -> bool:
-    if not shutil.which("tesseract"):
-        return False
-    import pytesseract
-
-    try:
-        return "vie" in pytesseract.get_languages()
-    except Exception:
-        return False
 
 
-needs_tesseract = pytest.mark.skipif(not _has_vie(), reason="Tesseract with the vie model is not installed")
+needs_tesseract = pytest.mark.needs_tesseract
 
 
 @pytest.fixture(autouse=True)
-def _own_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("BAOCAO_CACHE", str(tmp_path / "cache"))
+def _own_cache(own_ocr_cache):
+    return own_ocr_cache
 
 
 # ---- taking the marker's reading out of its word ---------------------------------------------------

@@ -3,7 +3,6 @@ which first words are read again, what a re-read may replace, and the real re-re
 bold heading number with Tesseract."""
 from __future__ import annotations
 
-import shutil
 
 import numpy as np
 import pytest
@@ -68,7 +67,7 @@ def test_a_doubtful_dash_before_a_heading_number_is_a_speck():
     assert N.fix_heading_numbers(GRAY, d, lambda crop: None)["text"] == ["-", "Các"]
 
 
-@pytest.mark.skipif(not shutil.which("tesseract"), reason="Tesseract is not installed")
+@pytest.mark.needs_tesseract
 def test_real_reread_of_a_bold_heading_number(tmp_path, monkeypatch):
     monkeypatch.setenv("BAOCAO_CACHE", str(tmp_path))
     from pipeline.sources.ocr_tables import tesseract_config_cached

@@ -12,7 +12,6 @@ has its own empty ``BAOCAO_CACHE``.
 from __future__ import annotations
 
 import re
-import shutil
 import unicodedata
 from pathlib import Path
 
@@ -29,23 +28,14 @@ DPI = 200
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
 
 
-def _has_vie() -> bool:
-    if not shutil.which("tesseract"):
-        return False
-    import pytesseract
-
-    try:
-        return "vie" in pytesseract.get_languages()
-    except Exception:
-        return False
 
 
-needs_tesseract = pytest.mark.skipif(not _has_vie(), reason="Tesseract with the vie model is not installed")
+needs_tesseract = pytest.mark.needs_tesseract
 
 
 @pytest.fixture(autouse=True)
-def _own_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("BAOCAO_CACHE", str(tmp_path / "cache"))
+def _own_cache(own_ocr_cache):
+    return own_ocr_cache
 
 
 def norm(s) -> str:
