@@ -33,13 +33,19 @@ class OcrError(Exception):
     """Tesseract failed or timed out on one page; the message names the page."""
 
 
-def tesseract_version() -> Optional[str]:
-    try:
-        import pytesseract
+_VERSION: dict = {}
 
-        return str(pytesseract.get_tesseract_version())
-    except Exception:  # tesseract missing: the caller reports it
-        return None
+
+def tesseract_version() -> Optional[str]:
+    """Tesseract's version (asked once a process: each ask runs `tesseract --version`)."""
+    if "v" not in _VERSION:
+        try:
+            import pytesseract
+
+            _VERSION["v"] = str(pytesseract.get_tesseract_version())
+        except Exception:  # tesseract missing: the caller reports it
+            return None
+    return _VERSION["v"]
 
 
 @dataclass

@@ -101,12 +101,14 @@ def _line_metrics(comps: list[tuple[int, int, int, int, int]]):
     return (lambda at: float(icpt + slope * at)), float(on_base[len(on_base) // 4])
 
 
-def raised_blobs(mask: np.ndarray, rows: Optional[tuple[int, int]] = None) -> list[tuple[int, int, int, int]]:
+def raised_blobs(mask: np.ndarray, rows: Optional[tuple[int, int]] = None,
+                 blobs: Optional[list[tuple[int, int, int, int, int]]] = None) -> list[tuple[int, int, int, int]]:
     """Boxes (x0, y0, x1, y1; x1, y1 exclusive) of groups of blobs in a line crop that sit above its
     baseline with nothing under them: the shape of a superscript digit (pure; testable on arrays).
-    `rows`: the line's own rows in the crop (blobs centred outside belong to the lines around it)."""
+    `rows`: the line's own rows in the crop (blobs centred outside belong to the lines around it);
+    `blobs`: the crop's blobs when the caller labelled the whole page already (crop coordinates)."""
     lo, hi = rows if rows else (0, mask.shape[0])
-    comps = [c for c in _components(mask) if lo <= (c[2] + c[4]) / 2 <= hi]
+    comps = [c for c in (blobs if blobs is not None else _components(mask)) if lo <= (c[2] + c[4]) / 2 <= hi]
     metrics = _line_metrics(comps)
     if metrics is None:
         return []
@@ -153,6 +155,7 @@ def find_raised_marks(gray: np.ndarray, data: dict, read_digits: Callable[[np.nd
         mask = gray < otsu_threshold(gray)
     marks: list[RaisedMark] = []
     candidates = 0
+    page_blobs = np.array(_components(mask), dtype=np.int64).reshape(-1, 5)  # labelled once for the page
     for idx in _tesseract_lines(data).values():
         x0 = min(data["left"][i] for i in idx)
         y0 = min(data["top"][i] for i in idx)
@@ -161,7 +164,10 @@ def find_raised_marks(gray: np.ndarray, data: dict, read_digits: Callable[[np.nd
         pad = max(2, (y1 - y0) // 6)
         ya, yb = max(0, y0 - pad), min(mask.shape[0], y1 + pad)
         xa, xb = max(0, x0 - pad), min(mask.shape[1], x1 + 2 * pad)
-        for bx0, by0, bx1, by1 in raised_blobs(mask[ya:yb, xa:xb], (y0 - ya, y1 - ya)):
+        inside = page_blobs[(page_blobs[:, 1] >= xa) & (page_blobs[:, 3] <= xb) & (page_blobs[:, 2] >= ya)
+                            & (page_blobs[:, 4] <= yb)]
+        blobs = [(int(a), int(b) - xa, int(c) - ya, int(d) - xa, int(e) - ya) for a, b, c, d, e in inside]
+        for bx0, by0, bx1, by1 in raised_blobs(mask[ya:yb, xa:xb], (y0 - ya, y1 - ya), blobs):
             candidates += 1
             if candidates > MAX_CANDIDATES:
                 return []

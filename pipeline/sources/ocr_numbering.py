@@ -60,6 +60,7 @@ def needs_reread(text: str, conf: float, next_text: str = "", line_upper: bool =
 def fix_heading_numbers(gray: np.ndarray, data: dict, read: Callable[[np.ndarray], Optional[str]]) -> dict:
     """A copy of Tesseract's data with the lines' first words re-read where needed (`read`: a
     whitelisted OCR of a grey crop). The word Tesseract read is kept under "raw_text"."""
+    data = {k: v for k, v in data.items() if k != "_lines"}  # a view of our own: the line index goes in it
     out = {k: list(v) for k, v in data.items()}
     out["raw_text"] = list(out["text"])
     h, w = gray.shape
@@ -87,10 +88,17 @@ def fix_heading_numbers(gray: np.ndarray, data: dict, read: Callable[[np.ndarray
 
 
 def _line_words(data: dict, i: int) -> list[int]:
-    key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
-    return sorted((j for j, t in enumerate(data["text"]) if (t or "").strip() and float(data["conf"][j]) >= 0
-                   and (data["block_num"][j], data["par_num"][j], data["line_num"][j]) == key),
-                  key=lambda j: data["left"][j])
+    """The words of word i's line, left to right (the lines are indexed once per data dict)."""
+    index = data.get("_lines")
+    if index is None:
+        index = {}
+        for j, t in enumerate(data["text"]):
+            if (t or "").strip() and float(data["conf"][j]) >= 0:
+                index.setdefault((data["block_num"][j], data["par_num"][j], data["line_num"][j]), []).append(j)
+        for words in index.values():
+            words.sort(key=lambda j: data["left"][j])
+        data["_lines"] = index
+    return index[(data["block_num"][i], data["par_num"][i], data["line_num"][i])]
 
 
 def _next_word(data: dict, i: int) -> str:

@@ -297,6 +297,9 @@ def find_grid(image, dpi: float) -> PageGrid:
     angle = estimate_skew(mask, dpi)
     if angle is None:
         return grid
+    gap = max(1, round(BRIDGE * dpi))
+    if len(long_runs(mask.T, round(V_MIN_RUN * dpi), gap)[0]) < 2:
+        return grid  # no vertical rule, no ruled table: the page is not turned for nothing
     upright = image.convert("L")
     if abs(angle) >= MIN_SKEW_DEG:
         paper = int(np.median(gray))
