@@ -24,6 +24,9 @@ from pipeline.ingest.inputs import ArchiveEnd, Document, Limits, Skipped, Unchan
 from pipeline.ingest.manifest import Manifest, entry, write_atomic
 
 
+COUNT_TAR_BYTES = 512 << 20  # tars larger than this are not counted ahead (a stream has no index)
+
+
 class IngestError(Exception):
     """The ingest cannot start (a dataset that exists without --resume, another ingest running, ...)."""
 
@@ -109,15 +112,13 @@ def _make_executor(opts: IngestOptions, stderr):
 
 def count_inputs(inputs: list[str], manifest: Manifest, opts: IngestOptions) -> Optional[int]:
     """How many entries the inputs hold (for the progress bar's ETA): folders by listing, zips by their
-    central directory, tars by a pass over their headers; None when unknown."""
+    central directory, tars up to COUNT_TAR_BYTES by a pass over their headers; None when unknown."""
     import tarfile
     import zipfile
 
     from pipeline.ingest.inputs import archive_kind, file_stat
 
-    n = 0
-
-    def one(path: str) -> int:
+    def one(path: str) -> Optional[int]:
         try:
             if manifest.finished(path, file_stat(path), opts.retry_failed):
                 return sum(1 for e in manifest.entries.values() if e.get("container") == path) or 1
@@ -126,6 +127,8 @@ def count_inputs(inputs: list[str], manifest: Manifest, opts: IngestOptions) -> 
                 with zipfile.ZipFile(path) as zf:
                     return sum(1 for i in zf.infolist() if not i.is_dir())
             if kind == "tar":
+                if os.path.getsize(path) > COUNT_TAR_BYTES:
+                    return None  # counting would read it all once more: no total, no ETA
                 with tarfile.open(path, "r|*") as tf:
                     return sum(1 for m in tf if not m.isdir())
         except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError, ValueError):
@@ -135,15 +138,16 @@ def count_inputs(inputs: list[str], manifest: Manifest, opts: IngestOptions) -> 
     def kept(path: str) -> bool:
         return not any(fnmatch.fnmatch(path, pat) for pat in opts.exclude)
 
+    counts: list[Optional[int]] = []
     for raw in inputs:
         p = os.path.abspath(raw)
         if os.path.isdir(p):
             for dirpath, dirnames, files in os.walk(p):
-                n += sum(one(f) if archive_kind(f) else 1
-                         for f in (os.path.join(dirpath, name) for name in files) if kept(f))
+                counts.extend(one(f) if archive_kind(f) else 1
+                              for f in (os.path.join(dirpath, name) for name in files) if kept(f))
         else:
-            n += one(p)
-    return n
+            counts.append(one(p))
+    return None if None in counts else sum(counts)
 
 
 def ingest(inputs: list[str], out: str, opts: IngestOptions = IngestOptions(),
