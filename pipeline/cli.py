@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Iterable, Optional
 
 from pipeline.ingest.commands import register as register_ingest
 from pipeline.review.commands import register as register_review
+from pipeline.files import write_atomic
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -31,24 +31,6 @@ def _inputs(paths: Iterable[str]) -> tuple[list[Path], list[str]]:
         else:
             problems.append(f"{p}: no such file or folder")
     return files, problems
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write beside the target, then rename over it: the old file stays whole until the new one is.
-    Nothing is left behind when the write fails (OSError is the caller's to report)."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise
 
 
 def _progress(total: int):
@@ -98,7 +80,7 @@ def cmd_extract(args) -> int:
             else:
                 target = out / f"{stem}.json"
                 try:
-                    _write_atomic(target, rec.to_json())
+                    write_atomic(target, rec.to_json())
                 except OSError as exc:
                     failed += 1
                     print(f"error: {f}: cannot write {target}: {exc.strerror or exc}", file=sys.stderr)

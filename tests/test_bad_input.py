@@ -311,7 +311,7 @@ def test_output_folder_that_is_a_file(tmp_path):
 def test_failing_rename_keeps_the_old_record(tmp_path, monkeypatch, capsys):
     """Fault injection: the final rename fails (a full disk, a crash before it): the old record is
     untouched, the temporary file is removed, the other input is still written."""
-    from pipeline import cli
+    from pipeline import cli, files
 
     out = tmp_path / "out"
     out.mkdir()
@@ -324,7 +324,7 @@ def test_failing_rename_keeps_the_old_record(tmp_path, monkeypatch, capsys):
             raise OSError(28, "No space left on device")
         return real_replace(src, dst)
 
-    monkeypatch.setattr(cli.os, "replace", replace)
+    monkeypatch.setattr(files.os, "replace", replace)
     code = cli.main(["extract", str(SAMPLES / "000_text.txt"), str(SAMPLES / "002_text.txt"), "-o", str(out)])
     err = capsys.readouterr().err
     assert code == 1

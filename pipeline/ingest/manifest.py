@@ -13,29 +13,13 @@ import json
 import os
 from pathlib import Path
 from typing import Iterable, Optional
+from pipeline.files import write_atomic
 
 STATUSES = ("done", "partial", "failed", "skipped")
 MANIFEST = "manifest.jsonl"
 # the fields of an entry, in this order (None where they do not apply)
 FIELDS = ("input", "kind", "status", "reason", "sha256", "record", "container", "size", "mtime_ns", "pages",
           "seconds")
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write beside the target and rename over it: the old file stays whole until the new one is."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise
 
 
 def entry(**fields) -> dict:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
+from pipeline.files import write_atomic
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -412,7 +412,7 @@ def build_document(entry: Entry, out: Path, page_name: str, golden_dirs: list[Pa
     view.page_texts = {p["number"]: str(p.get("text") or "") for p in rec.get("pages") or [] if isinstance(p, dict)}
     if golden is not None:
         view.scores, view.overall = _family_scores(score_record(rec, golden, name=entry.name))
-    _write_atomic(out / "docs" / page_name, document_html(view))
+    write_atomic(out / "docs" / page_name, document_html(view))
 
     row = IndexRow(name=entry.name, href=f"docs/{page_name}", kind=_input_kind(rec), status=view.status,
                    pages=view.page_count, failed_checks=sum(1 for c in rec.get("checks") or []
@@ -424,20 +424,6 @@ def build_document(entry: Entry, out: Path, page_name: str, golden_dirs: list[Pa
         row.strict_f1, row.lenient_f1 = view.overall[0].strict[2], view.overall[0].lenient[2]
     score = score_record(rec, golden, name=entry.name) if golden is not None else None
     return row, score, rendered
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise
 
 
 def _page_name(name: str, used: set[str]) -> str:
@@ -509,7 +495,7 @@ def run_review(inputs: list[str], output: str, golden: list[str], sources: list[
         a = aggregate(scores)
         agg = (a.strict.f1, a.lenient.f1, len(scores))
     title = "baocao review: " + ", ".join(Path(i).name or i for i in inputs)[:200]
-    _write_atomic(out / "index.html", index_html(title, rows, agg, notes))
+    write_atomic(out / "index.html", index_html(title, rows, agg, notes))
     pages = sum(r.pages for r in rows)
     log(f"{len(rows) - sum(1 for r in rows if r.href is None)} of {len(rows)} documents reviewed, {pages} pages "
         f"({rendered} drawn, the rest from the cache) in {time.perf_counter() - t0:.1f} s: open {out / 'index.html'}"

@@ -20,6 +20,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
+from pipeline.files import write_atomic
 
 DISPLAY_DPI = 120  # 993 x 1404 px for A4: sharp at the page width a browser panel gives it
 COLORS = 16  # text pages are line art; 16 colours keep grey anti-aliasing and a red seal
@@ -141,14 +142,14 @@ class PageRenderer:
         png, width, height = self._draw(number, mode)
         self.rendered += 1
         self.folder.mkdir(parents=True, exist_ok=True)
-        _write(target, png)
+        write_atomic(target, png)
         m = {"width": round(width, 2), "height": round(height, 2)}
         self.meta[name] = m
         if shared:
             try:
                 shared.parent.mkdir(parents=True, exist_ok=True)
-                _write(shared, png)
-                _write(shared_meta, json.dumps(m).encode())
+                write_atomic(shared, png)
+                write_atomic(shared_meta, json.dumps(m).encode())
             except OSError:
                 pass  # no shared cache is no error
         return PageImage(number, rel, m["width"], m["height"])
@@ -183,16 +184,3 @@ class PageRenderer:
         frame = self._frames[number - 1]
         img, dpi = ocr_view(frame, image_dpi(frame))
         return _png(_to_display(img, dpi)), img.width * POINTS_PER_INCH / dpi, img.height * POINTS_PER_INCH / dpi
-
-
-def _write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise
