@@ -65,19 +65,10 @@ MAX_STACK = 9000  # pixels: a taller stack is split (Tesseract's limits, and its
 
 # ---- pixels ---------------------------------------------------------------------------------------
 def otsu_threshold(gray: np.ndarray) -> float:
-    hist = np.bincount(gray.ravel(), minlength=256).astype(np.float64)
-    total = hist.sum()
-    if total == 0:
-        return 128.0
-    levels = np.arange(256)
-    w0 = np.cumsum(hist)
-    m0 = np.cumsum(hist * levels)
-    w1 = total - w0
-    mt = m0[-1]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        between = (mt * w0 / total - m0) ** 2 / (w0 * w1)
-    between[~np.isfinite(between)] = 0
-    return float(np.argmax(between)) + 0.5
+    """Otsu's threshold between two grey levels: `gray < t` is the ink (ocr_prepare's, the same cut)."""
+    from pipeline.sources.ocr_prepare import otsu_threshold as otsu_level
+
+    return float(otsu_level(gray)) + 0.5
 
 
 def runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
