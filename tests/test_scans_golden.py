@@ -1,0 +1,55 @@
+"""Scanned samples against their golden records (golden/scans/: the born-digital records, pages moved
+where a sheet was inserted), with the real Tesseract: a floor under today's scores so that a change
+that loses them fails, and the issue's target (within 0.03 of the born-digital copy) as a strict
+xfail until it is met. The stripped text is cheap; the 7-page prose scan and the one-page image
+cost about half a minute of OCR on a cold cache.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline import extract
+from pipeline.evaluate import score_record
+
+ROOT = Path(__file__).resolve().parents[1]
+SCANS = ROOT / "samples" / "scans"
+
+# (input, golden stem, strict F1 floor): floors a few points under the scores measured when they were set
+CASES = [
+    ("004_scan200.pdf", "004_scan200", 0.88),  # measured 0.910
+    ("004_stripped.txt", "004_stripped", 0.89),  # measured 0.916
+    ("001_stripped.txt", "001_stripped", 0.84),  # measured 0.870
+]
+
+
+@pytest.fixture(scope="module")
+def scores():
+    out = {}
+    for name, gold, _ in CASES:
+        pred = json.loads(extract(SCANS / name).to_json())
+        golden = json.loads((ROOT / "golden" / "scans" / f"{gold}.json").read_text(encoding="utf-8"))
+        out[gold] = score_record(pred, golden, name=gold)
+    return out
+
+
+@pytest.mark.needs_tesseract
+@pytest.mark.slow
+@pytest.mark.parametrize("name, gold, floor", CASES)
+def test_scanned_sample_keeps_its_score(scores, name, gold, floor):
+    assert scores[gold].strict.f1 >= floor, (gold, scores[gold].strict.f1)
+
+
+@pytest.mark.needs_tesseract
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="issue 4's target: a scan scores within 0.03 of its born-digital copy "
+                   "(004: 0.981); OCR letter errors in strictly compared values, signature-block noise and "
+                   "the restorer's real-word errors keep the scans at 0.83-0.95 strict")
+@pytest.mark.parametrize("name, gold, floor", CASES[:1])
+def test_scan_scores_like_its_born_digital_copy(scores, name, gold, floor):
+    born = json.loads((ROOT / "golden" / "004_born_digital.json").read_text(encoding="utf-8"))
+    pdf = score_record(json.loads(extract(ROOT / "samples" / "004_born_digital.pdf").to_json()), born,
+                       name="004_born_digital")
+    assert pdf.strict.f1 - scores[gold].strict.f1 <= 0.03, (pdf.strict.f1, scores[gold].strict.f1)
