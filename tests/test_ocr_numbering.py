@@ -81,3 +81,36 @@ def test_real_reread_of_a_bold_heading_number(tmp_path, monkeypatch):
     d["height"] = [34, 34]
     read = N.numbers_reader(lambda im, lang, cfg: tesseract_config_cached(im, lang, cfg, 30), "eng")
     assert N.fix_heading_numbers(gray, d, read)["text"][0] == "5."
+
+
+def draw_number(text: str, font_name: str) -> np.ndarray:
+    """The crop of a heading number drawn in a DejaVu face, as fix_heading_numbers cuts it."""
+    font = ImageFont.truetype(f"/usr/share/fonts/truetype/dejavu/{font_name}.ttf", 40)
+    img = Image.new("L", (160, 70), 255)
+    ImageDraw.Draw(img).text((8, 8), text, font=font, fill=0)
+    a = np.asarray(img)
+    ys, xs = np.nonzero(a < 128)
+    return a[ys.min() - 2:ys.max() + 3, xs.min() - 3:xs.max() + 4]
+
+
+@pytest.mark.parametrize("font_name", ["DejaVuSerif-Bold", "DejaVuSerif", "DejaVuSans-Bold"])
+@pytest.mark.parametrize("text, expected", [
+    ("I.", "I."), ("II.", "II."), ("III.", "III."), ("II,", "II."),  # strokes counted, the dot whatever it was read as
+    ("IV.", None), ("V.", None),  # a V is no stroke
+    ("1.", None), ("11.", None),  # an Arabic 1 has its flag
+])
+def test_roman_from_stems(font_name, text, expected):
+    assert N.roman_from_stems(draw_number(text, font_name)) == expected
+
+
+def test_roman_strokes_replace_a_misread_number_in_a_capitals_line():
+    crop = draw_number("III.", "DejaVuSerif-Bold")
+    gray = np.full((200, 900), 255, dtype=np.uint8)
+    gray[50:50 + crop.shape[0], 100:100 + crop.shape[1]] = crop
+    words = [("II,", 58, 100, crop.shape[1]), ("KẾT", 93, 100 + crop.shape[1] + 20, 90), ("QUẢ", 92, 300, 90)]
+    d = data_of(words, top=50)
+    d["height"] = [crop.shape[0]] * 3
+    assert N.fix_heading_numbers(gray, d, lambda c: None)["text"][0] == "III."
+    d = data_of([("1.", 96, 100, crop.shape[1]), ("Kết", 93, 200, 90), ("quả", 92, 300, 90)], top=50)
+    d["height"] = [crop.shape[0]] * 3  # a sentence-case line: "1." is an Arabic number, not looked at
+    assert N.fix_heading_numbers(gray, d, lambda c: None)["text"][0] == "1."

@@ -24,6 +24,9 @@ HEADING_NUMBER = re.compile(r"""
 BROKEN_NUMBER = re.compile(r"""
     ^ [\dIVXL] [\dIVXL.,:;]* $                 # digits or Roman letters with stray punctuation ("2:3.", "II,")
 """, re.VERBOSE)
+I_LIKE = re.compile(r"""
+    ^ [I1l|]{1,3} [.,:;] $       # what I., II., III. are read as: strokes and a dot of some kind
+""", re.VERBOSE)
 DOUBT_BELOW = 70.0  # Tesseract confidence under which a line's first word is read again
 NUMBER_CHARS = "0123456789IVXL.)"
 SPECK_DASH_BELOW = 50.0
@@ -72,11 +75,18 @@ def fix_heading_numbers(gray: np.ndarray, data: dict, read: Callable[[np.ndarray
                 out["text"][first] = ""  # a speck before a heading number ("- 2. Tổ chức")
                 first, text, conf = second, data["text"][second].strip(), float(data["conf"][second])
         nxt = _next_word(data, first)
-        if not needs_reread(text, conf, nxt, _line_upper(data, first)):
-            continue
         x, y, bw, bh = (data[k][first] for k in ("left", "top", "width", "height"))
         # a tight crop: the lines above and below must not lend it their ink
         crop = gray[max(0, y - 2):min(h, y + bh + 2), max(0, x - 4):min(w, x + bw + 4)]
+        if I_LIKE.match(text) and _line_upper(data, first) and crop.size:
+            roman = roman_from_stems(crop)  # "III." read as "II,", "I." as "1.": count the strokes
+            if roman:
+                if roman != text:
+                    out["text"][first] = roman
+                    out["conf"][first] = max(float(data["conf"][first]), DOUBT_BELOW)
+                continue
+        if not needs_reread(text, conf, nxt, _line_upper(data, first)):
+            continue
         new = (read(crop) or "").strip() if crop.size else ""
         if not HEADING_NUMBER.match(new):
             # the number's dots read as other punctuation ("2:3.", "II,"): the digits were right
@@ -85,6 +95,69 @@ def fix_heading_numbers(gray: np.ndarray, data: dict, read: Callable[[np.ndarray
             out["text"][first] = new
             out["conf"][first] = max(float(data["conf"][first]), DOUBT_BELOW)
     return out
+
+
+def _runs(cols: np.ndarray) -> list[tuple[int, int]]:
+    padded = np.concatenate(([False], cols, [False]))
+    d = np.diff(padded.astype(np.int8))
+    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)))
+
+
+def roman_from_stems(crop: np.ndarray) -> Optional[str]:
+    """"I.", "II." or "III." from the vertical strokes of a heading number's crop (pure), or None
+    when the ink is not one to three upright strokes alike: a slanted pair (V), or the flag of an
+    Arabic 1 (ink reaching further left than right at the top of the stroke)."""
+    from pipeline.sources.ocr_prepare import otsu_threshold
+
+    mask = crop < otsu_threshold(crop) + 0.5
+    rows = np.flatnonzero(mask.any(axis=1))
+    if len(rows) < 8:
+        return None
+    # the strokes' height: the rows where most of the ink's columns are (a dot or comma is short)
+    col_height = mask.sum(axis=0)
+    tall = col_height >= 0.6 * col_height.max()
+    stems_cols = _runs(tall)
+    if not 1 <= len(stems_cols) <= 3:
+        return None
+    # the strokes' own rows and columns (the crop may hold a speck, a comma or another line's ink)
+    x0 = max(0, stems_cols[0][0] - (stems_cols[0][1] - stems_cols[0][0]) * 2)
+    x1 = stems_cols[-1][1] + (stems_cols[-1][1] - stems_cols[-1][0]) * 2
+    # the longest run of rows the strokes fill (not a piece of the next line under them)
+    top, end = max(_runs(mask[:, stems_cols[0][0]:stems_cols[-1][1]].any(axis=1)), key=lambda r: r[1] - r[0])
+    bottom = end - 1
+    height = bottom - top + 1
+    middle = mask[top + int(0.3 * height):top + int(0.7 * height) + 1]
+    beside = np.flatnonzero(middle.any(axis=0))
+    if len(beside) and (beside.min() < stems_cols[0][0] - 1 or beside.max() > stems_cols[-1][1]):
+        # ink halfway up beside the strokes: another letter (the V of IV), not a dot or comma
+        near = [c for c in beside if stems_cols[0][0] - 2 * (stems_cols[0][1] - stems_cols[0][0]) <= c
+                < stems_cols[0][0] - 1 or c > stems_cols[-1][1]]
+        if near:
+            return None
+    mask = mask[:, x0:x1]
+    stems_cols = [(a - x0, b - x0) for a, b in stems_cols]
+    bands = [mask[top + int(f * height)] for f in (0.35, 0.5, 0.65)]
+    band_runs = [_runs(b) for b in bands]
+    if any(len(r) != len(stems_cols) for r in band_runs):
+        return None  # strokes that meet or part along their height: not upright strokes
+    for i in range(len(stems_cols)):
+        centres = [(r[i][0] + r[i][1]) / 2 for r in band_runs]
+        width = stems_cols[i][1] - stems_cols[i][0]
+        if max(centres) - min(centres) > max(1.5, 0.05 * height):
+            return None  # a slanted stroke (V, X)
+    # an Arabic 1's flag: at the top of a stroke, ink well to its left and little to its right
+    head = mask[top:top + max(2, height // 5)]
+    for i, (a, b) in enumerate(stems_cols):
+        # its own share of the head: halfway to the strokes beside it (their serifs are theirs)
+        lo = (stems_cols[i - 1][1] + a) // 2 if i else 0
+        hi = (b + stems_cols[i + 1][0]) // 2 if i + 1 < len(stems_cols) else head.shape[1]
+        cols = np.flatnonzero(head[:, lo:hi].any(axis=0)) + lo
+        if len(cols) == 0:
+            return None
+        left, right = a - cols.min(), cols.max() - (b - 1)
+        if left > right + max(2, (b - a) // 2):
+            return None
+    return "I" * len(stems_cols) + "."
 
 
 def _line_words(data: dict, i: int) -> list[int]:
