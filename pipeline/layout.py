@@ -263,7 +263,7 @@ def _split_zone(lines: list[Line]) -> tuple[list[Line], list[Line]]:
             continue
         name = _trailing_name(t)
         if BULLET.match(t) and name and len(name.split()) >= 3 and not _is_recipients_label(t):
-            cut = t.rfind(name)  # an item with the signer's name glued on ("– UBND các xã’ Phạm Thị Bình")
+            cut = t.rfind(name)  # an item with the signer's name glued on ("– UBND các xã’ Trần Văn An")
             recipients.append(_slice(ln, 0, cut))
             signature.append(_slice(ln, cut, len(t)))
             continue
