@@ -1,6 +1,6 @@
 """Across documents: each reference linked to the document of the dataset it names.
 
-A reference names a document by kind, number and date ("Kế hoạch số 131/KH-UBND ngày 8/11/2018"); a
+A reference names a document by kind, number and date ("Kế hoạch số 45/KH-UBND ngày 3/2/2020"); a
 document of the dataset is that one when its header's doc_type is the kind (case folded: KẾ HOẠCH is
 Kế hoạch), its ref is the number (spaces removed, case folded) and, when both dates are known, its
 date is the date. `match` says how sure: "kind+number+date", or "kind+number" when a date is missing
