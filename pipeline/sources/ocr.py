@@ -291,14 +291,17 @@ def page_from_image(image, number: int, settings: OcrSettings, image_dpi: Option
 def _read_prepared(img, dpi: float, number: int, settings: OcrSettings) -> tuple[Page, list[_OcrWord]]:
     """A prepared page image → its Page (tables cell by cell, prose, footnote marks and area) and
     the prose words."""
+    import numpy as np
+
     from pipeline.sources.ocr_tables import read_page
 
     scale = POINTS_PER_INCH / dpi
     tables = read_page(img, dpi, number, settings)  # ruled tables, cell by cell: pipeline/sources/ocr_tables.py
     prose = tables.prose_image(img)
     data = tesseract_data_cached(prose, settings)
-    data = heading_numbers(prose, data, settings)  # "SẼ" → "5.": ocr_numbering.py
-    marks = footnote_marks(prose, data, settings)  # raised digits and the footnote rule: ocr_marks.py
+    gray = np.asarray(prose.convert("L"))  # once, for both searches below
+    data = heading_numbers(gray, data, settings)  # "SẼ" → "5.": ocr_numbering.py
+    marks = footnote_marks(gray, data, settings)  # raised digits and the footnote rule: ocr_marks.py
     words = [w for w in words_from_tesseract(data, scale, marks.marks) if not tables.covers(w.box)]
     conf = round(statistics.mean(w.conf for w in words if w.text), 1) if any(w.text for w in words) else None
     lines = tables.merge(lines_from_words(words, number))
@@ -318,37 +321,36 @@ def _read_prepared(img, dpi: float, number: int, settings: OcrSettings) -> tuple
                 confidence=conf), words
 
 
-def heading_numbers(prose_image, data: dict, settings: OcrSettings) -> dict:
-    """Tesseract's data with broken heading numbers read again (pipeline/sources/ocr_numbering.py)."""
-    import numpy as np
-
-    from pipeline.sources.ocr_numbering import fix_heading_numbers, numbers_reader
+def _numeral_ocr(settings: OcrSettings):
+    """(ocr_config, lang) for the whitelisted re-reads of numbers: `eng` where installed (digits and
+    Roman capitals need no Vietnamese), through the OCR cache."""
     from pipeline.sources.ocr_tables import NUMERAL_LANG, tesseract_config_cached, tesseract_languages
 
     lang = NUMERAL_LANG if NUMERAL_LANG in tesseract_languages() else settings.lang
-    reader = numbers_reader(lambda im, lg, cfg: tesseract_config_cached(im, lg, cfg, settings.timeout), lang)
-    return fix_heading_numbers(np.asarray(prose_image.convert("L")), data, reader)
+    return (lambda im, lg, cfg: tesseract_config_cached(im, lg, cfg, settings.timeout)), lang
 
 
-def footnote_marks(prose_image, data: dict, settings: OcrSettings):
+def heading_numbers(gray, data: dict, settings: OcrSettings) -> dict:
+    """Tesseract's data with broken heading numbers read again (pipeline/sources/ocr_numbering.py);
+    `gray`: the prose image as an array."""
+    from pipeline.sources.ocr_numbering import fix_heading_numbers, numbers_reader
+
+    return fix_heading_numbers(gray, data, numbers_reader(*_numeral_ocr(settings)))
+
+
+def footnote_marks(gray, data: dict, settings: OcrSettings):
     """The page's footnote markers (read in the ink) and footnote rule; BAOCAO_OCR_MARKS=0 turns
-    the marker search off (the rule is still used)."""
+    the marker search off (the rule is still used). `gray`: the prose image as an array."""
     import os
 
-    import numpy as np
-
     from pipeline.sources.ocr_marks import PageMarks, digits_reader, find_raised_marks, footnote_rules
-    from pipeline.sources.ocr_tables import NUMERAL_LANG, otsu_threshold, tesseract_config_cached, tesseract_languages
+    from pipeline.sources.ocr_tables import otsu_threshold
 
-    gray = np.asarray(prose_image.convert("L"))
     mask = gray < otsu_threshold(gray)
-    scale = POINTS_PER_INCH / settings.dpi
-    rules = footnote_rules(mask, settings.dpi, scale)
+    rules = footnote_rules(mask, settings.dpi, POINTS_PER_INCH / settings.dpi)
     if os.environ.get("BAOCAO_OCR_MARKS", "1").strip() == "0":
         return PageMarks([], rules)
-    lang = NUMERAL_LANG if NUMERAL_LANG in tesseract_languages() else settings.lang
-    reader = digits_reader(lambda im, lg, cfg: tesseract_config_cached(im, lg, cfg, settings.timeout), lang)
-    return PageMarks(find_raised_marks(gray, data, reader, mask), rules)
+    return PageMarks(find_raised_marks(gray, data, digits_reader(*_numeral_ocr(settings)), mask), rules)
 
 
 def _ocr_pdf_page(job: tuple) -> tuple[int, Optional[Page], Optional[str]]:

@@ -223,28 +223,11 @@ def strip_marker_reading(text: str, label: str, at_start: bool) -> tuple[str, in
 
 
 def digits_reader(ocr_config: Callable, lang: str) -> Callable[[np.ndarray], Optional[str]]:
-    """A read_digits for find_raised_marks: the crop enlarged to a readable size, white margin,
-    Tesseract psm 7 (one line; psm 8 and 13 lost lone "1"s and read "2" as "7" on the scans) with a
-    digits whitelist. `ocr_config(image, lang, config)` returns
-    Tesseract's data dict (cached)."""
-    from PIL import Image
+    """A read_digits for find_raised_marks: digits, the crop enlarged to ~40 px (Tesseract reads
+    digits best 30–40 px tall; psm 8 and 13 lost lone "1"s and read "2" as "7" on the scans)."""
+    from pipeline.sources.ocr_tables import whitelist_reader
 
-    config = "--psm 7 --oem 1 -c tessedit_char_whitelist=0123456789"
-
-    def read(crop: np.ndarray) -> Optional[str]:
-        if crop.size == 0:
-            return None
-        img = Image.fromarray(crop.astype(np.uint8))
-        k = max(1.0, 40.0 / max(1, img.height))  # Tesseract reads digits best ~30–40 px tall
-        img = img.resize((max(1, round(img.width * k)), max(1, round(img.height * k))), Image.LANCZOS)
-        margin = 20
-        canvas = Image.new("L", (img.width + 2 * margin, img.height + 2 * margin), 255)
-        canvas.paste(img, (margin, margin))
-        data = ocr_config(canvas, lang, config)
-        words = [t.strip() for t, c in zip(data["text"], data["conf"]) if (t or "").strip() and float(c) >= 0]
-        return "".join(words) or None
-
-    return read
+    return whitelist_reader(ocr_config, lang, "0123456789", min_height=40.0)
 
 
 

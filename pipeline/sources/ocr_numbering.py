@@ -142,7 +142,6 @@ def roman_from_stems(crop: np.ndarray) -> Optional[str]:
         return None  # strokes that meet or part along their height: not upright strokes
     for i in range(len(stems_cols)):
         centres = [(r[i][0] + r[i][1]) / 2 for r in band_runs]
-        width = stems_cols[i][1] - stems_cols[i][0]
         if max(centres) - min(centres) > max(1.5, 0.05 * height):
             return None  # a slanted stroke (V, X)
     # an Arabic 1's flag: at the top of a stroke, ink well to its left and little to its right
@@ -189,21 +188,8 @@ MIN_REREAD_CONFIDENCE = 60.0
 
 
 def numbers_reader(ocr_config: Callable, lang: str) -> Callable[[np.ndarray], Optional[str]]:
-    """read() for fix_heading_numbers: one line of the number characters (whitelist), white margin."""
-    from PIL import Image
+    """read() for fix_heading_numbers: the number characters, the crop as it is (enlarging it, and
+    psm 8 or 13, lost "5." and "1." on the scans), no word under MIN_REREAD_CONFIDENCE."""
+    from pipeline.sources.ocr_tables import whitelist_reader
 
-    # psm 7 on the crop as it is: psm 8 and 13, and enlarging it, lost "5." and "1." on the scans
-    config = f"--psm 7 --oem 1 -c tessedit_char_whitelist={NUMBER_CHARS}"
-
-    def read(crop: np.ndarray) -> Optional[str]:
-        img = Image.fromarray(crop.astype(np.uint8))
-        margin = 20
-        canvas = Image.new("L", (img.width + 2 * margin, img.height + 2 * margin), 255)
-        canvas.paste(img, (margin, margin))
-        d = ocr_config(canvas, lang, config)
-        words = [(t.strip(), float(c)) for t, c in zip(d["text"], d["conf"]) if (t or "").strip() and float(c) >= 0]
-        if not words or min(c for _, c in words) < MIN_REREAD_CONFIDENCE:
-            return None
-        return "".join(t for t, _ in words)
-
-    return read
+    return whitelist_reader(ocr_config, lang, NUMBER_CHARS, min_confidence=MIN_REREAD_CONFIDENCE)

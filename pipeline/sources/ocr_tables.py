@@ -748,3 +748,31 @@ def tesseract_config_cached(image, lang: str, config: str, timeout: float) -> di
     h = hashlib.sha256(f"cells|{tesseract_version()}|{lang}|{config}|{image.size}".encode())
     h.update(image.tobytes())
     return image_to_data_cached(image, lang, config, timeout, h.hexdigest())
+
+
+def whitelist_reader(ocr_config: Callable, lang: str, chars: str, min_height: float = 0.0,
+                     min_confidence: float = 0.0) -> Callable[[np.ndarray], Optional[str]]:
+    """read(crop) → what Tesseract reads in a small grey crop as one line of `chars` (psm 7, a white
+    margin; enlarged to `min_height` pixels when smaller), or None when it reads nothing or any word
+    under `min_confidence`. `ocr_config(image, lang, config)` gives Tesseract's data dict (cached)."""
+    from PIL import Image
+
+    config = f"--psm 7 --oem 1 -c tessedit_char_whitelist={chars}"
+
+    def read(crop: np.ndarray) -> Optional[str]:
+        if crop.size == 0:
+            return None
+        img = Image.fromarray(crop.astype(np.uint8))
+        k = min_height / max(1, img.height)
+        if k > 1:
+            img = img.resize((max(1, round(img.width * k)), max(1, round(img.height * k))), Image.LANCZOS)
+        margin = 20
+        canvas = Image.new("L", (img.width + 2 * margin, img.height + 2 * margin), 255)
+        canvas.paste(img, (margin, margin))
+        d = ocr_config(canvas, lang, config)
+        words = [(t.strip(), float(c)) for t, c in zip(d["text"], d["conf"]) if (t or "").strip() and float(c) >= 0]
+        if not words or min(c for _, c in words) < min_confidence:
+            return None
+        return "".join(t for t, _ in words)
+
+    return read
