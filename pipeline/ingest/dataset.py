@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Optional, Union
 
-from pipeline.ingest.manifest import write_atomic
+from pipeline.files import write_atomic
 from pipeline.ingest.tables import COLUMNS, input_error_row, input_row, record_rows
 
 RECORDS, PARQUET, DUCKDB, SUMMARY, LOG = "records", "parquet", "dataset.duckdb", "summary.json", "ingest.log"

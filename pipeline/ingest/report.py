@@ -159,7 +159,7 @@ def draw_chart(df, path: Path, max_localities: int = 12) -> int:
 
 
 def write_report(dataset: Union[str, Path], out: Optional[Union[str, Path]] = None) -> dict:
-    from pipeline.ingest.manifest import write_atomic
+    from pipeline.files import write_atomic
 
     df = coverage_table(dataset)
     out_dir = Path(out) if out else Path(dataset) / "report"

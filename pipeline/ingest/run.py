@@ -21,7 +21,8 @@ from typing import Callable, Optional
 
 from pipeline.ingest.dataset import LOG, RECORDS, build_dataset, is_built, record_file
 from pipeline.ingest.inputs import ArchiveEnd, Document, Limits, Skipped, Unchanged, walk_inputs
-from pipeline.ingest.manifest import Manifest, entry, write_atomic
+from pipeline.files import write_atomic
+from pipeline.ingest.manifest import Manifest, entry
 
 
 COUNT_TAR_BYTES = 512 << 20  # tars larger than this are not counted ahead (a stream has no index)

@@ -392,7 +392,7 @@ def build_document(entry: Entry, out: Path, page_name: str, golden_dirs: list[Pa
     rendered = 0
     if drawable:
         renderer = PageRenderer(out, data, src.get("sha256") or hashlib.sha256(data).hexdigest(), media,
-                                view.page_modes)
+                                view.page_modes, reasons=src.get("page_mode_reasons") or [])
         try:
             for n in range(1, view.page_count + 1):
                 try:
@@ -410,8 +410,9 @@ def build_document(entry: Entry, out: Path, page_name: str, golden_dirs: list[Pa
                     view.low_lines[p.number] = low
     view.texts = {p.number: p for p in pages if p.number not in view.images and p.mode == "text"}
     view.page_texts = {p["number"]: str(p.get("text") or "") for p in rec.get("pages") or [] if isinstance(p, dict)}
-    if golden is not None:
-        view.scores, view.overall = _family_scores(score_record(rec, golden, name=entry.name))
+    score = score_record(rec, golden, name=entry.name) if golden is not None else None
+    if score is not None:
+        view.scores, view.overall = _family_scores(score)
     write_atomic(out / "docs" / page_name, document_html(view))
 
     row = IndexRow(name=entry.name, href=f"docs/{page_name}", kind=_input_kind(rec), status=view.status,
@@ -422,7 +423,6 @@ def build_document(entry: Entry, out: Path, page_name: str, golden_dirs: list[Pa
     if view.scores is not None:
         row.to_check = sum(1 for it in items if it.verdict in (WRONG, MISSING, EXTRA))
         row.strict_f1, row.lenient_f1 = view.overall[0].strict[2], view.overall[0].lenient[2]
-    score = score_record(rec, golden, name=entry.name) if golden is not None else None
     return row, score, rendered
 
 

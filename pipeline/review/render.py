@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 from pipeline.files import write_atomic
+from pipeline.sources.ocr import POINTS_PER_INCH
 
 DISPLAY_DPI = 120  # 993 x 1404 px for A4: sharp at the page width a browser panel gives it
 COLORS = 16  # text pages are line art; 16 colours keep grey anti-aliasing and a red seal
 RENDER_VERSION = "2"  # bump when the rendering changes: old cache entries are then not used
-POINTS_PER_INCH = 72.0
 
 
 @dataclass
@@ -75,30 +75,14 @@ def _to_display(image, dpi: float):
     return image.resize((max(1, round(image.width * f)), max(1, round(image.height * f))), Image.Resampling.LANCZOS)
 
 
-def ocr_view(image, dpi: float):
-    """The image as OCR read it (pipeline/sources/ocr.py page_from_image: greyscale, resampled to the
-    OCR resolution, prepared), and its resolution."""
-    from PIL import Image
-
-    from pipeline.sources.ocr import OcrSettings
-    from pipeline.sources.ocr_prepare import prepare
-
-    settings = OcrSettings()
-    img = image.convert("L")
-    if abs(dpi - settings.dpi) > 5:
-        f = settings.dpi / dpi
-        img = img.resize((max(1, round(img.width * f)), max(1, round(img.height * f))))
-    img, _ = prepare(img, settings)
-    return img, float(settings.dpi)
-
-
 class PageRenderer:
     """Renders the pages of one input file into the report's page folder (I/O at the edge)."""
 
     def __init__(self, report_dir: Path, data: bytes, sha: str, media_type: str, modes: list[str],
-                 use_shared_cache: bool = True):
+                 use_shared_cache: bool = True, reasons: Optional[list[str]] = None):
         self.report_dir = Path(report_dir)
         self.data, self.sha, self.media_type, self.modes = data, sha, media_type, modes
+        self.reasons = reasons or []  # page_mode_reasons: how an OCR'd page was turned
         self.folder = self.report_dir / "pages" / sha[:16]
         self.meta_path = self.folder / "pages.json"
         self.shared = shared_cache() if use_shared_cache else None
@@ -114,10 +98,7 @@ class PageRenderer:
         if self._pdf is not None:
             self._pdf.close()
             self._pdf = None
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.meta_path.with_name(f".pages.json.tmp-{os.getpid()}")
-        tmp.write_text(json.dumps(self.meta, indent=1), encoding="utf-8")
-        os.replace(tmp, self.meta_path)
+        write_atomic(self.meta_path, json.dumps(self.meta, indent=1))
 
     def page(self, number: int) -> PageImage:
         mode = self.modes[number - 1] if 0 < number <= len(self.modes) else "text-layer"
@@ -154,11 +135,14 @@ class PageRenderer:
                 pass  # no shared cache is no error
         return PageImage(number, rel, m["width"], m["height"])
 
+    def _reason(self, number: int) -> str:
+        return self.reasons[number - 1] if 0 < number <= len(self.reasons) else ""
+
     def _draw(self, number: int, mode: str) -> tuple[bytes, float, float]:
         if self.media_type == "application/pdf":
             import pypdfium2 as pdfium
 
-            from pipeline.sources.ocr import OcrSettings
+            from pipeline.sources.ocr import OcrSettings, image_as_read
 
             if self._pdf is None:
                 self._pdf = pdfium.PdfDocument(self.data)
@@ -166,7 +150,8 @@ class PageRenderer:
             try:
                 if mode == "ocr":  # as sources/ocr.py _ocr_pdf_page renders it for Tesseract
                     dpi = OcrSettings().dpi
-                    img, dpi = ocr_view(page.render(scale=dpi / POINTS_PER_INCH, grayscale=True).to_pil(), dpi)
+                    img, dpi = image_as_read(page.render(scale=dpi / POINTS_PER_INCH, grayscale=True).to_pil(), dpi,
+                                             self._reason(number))
                     w, h = img.width * POINTS_PER_INCH / dpi, img.height * POINTS_PER_INCH / dpi
                 else:
                     w, h = page.get_size()
@@ -177,10 +162,10 @@ class PageRenderer:
             return _png(_to_display(img, dpi)), w, h
         from PIL import Image, ImageSequence
 
-        from pipeline.sources.ocr import image_dpi
+        from pipeline.sources.ocr import image_as_read, image_dpi
 
         if self._frames is None:
             self._frames = [f.copy() for f in ImageSequence.Iterator(Image.open(io.BytesIO(self.data)))]
         frame = self._frames[number - 1]
-        img, dpi = ocr_view(frame, image_dpi(frame))
+        img, dpi = image_as_read(frame, image_dpi(frame), self._reason(number))
         return _png(_to_display(img, dpi)), img.width * POINTS_PER_INCH / dpi, img.height * POINTS_PER_INCH / dpi

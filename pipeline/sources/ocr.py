@@ -260,12 +260,7 @@ def page_from_image(image, number: int, settings: OcrSettings, image_dpi: Option
     OSD costs about a third of a page's OCR, and almost every page of an archive is upright."""
     from pipeline.sources.ocr_prepare import BLANK, MIN_OSD_CONFIDENCE, ROTATED, osd, prepare, rotate_upright, steps_for
 
-    img = image.convert("L")
-    dpi = image_dpi or settings.dpi
-    if abs(dpi - settings.dpi) > 5:
-        f = settings.dpi / dpi
-        img = img.resize((max(1, round(img.width * f)), max(1, round(img.height * f))))
-        dpi = settings.dpi
+    img, dpi = _resampled(image, image_dpi, settings)
     check_orientation = bool(steps_for(settings)["orientation"])
     prepared, notes = prepare(img, settings, {"orientation": False})  # blank page, deskew: ocr_prepare.py
     scale = POINTS_PER_INCH / dpi
@@ -286,6 +281,29 @@ def page_from_image(image, number: int, settings: OcrSettings, image_dpi: Option
             notes.append(f"orientation {rotate}° left alone (OSD confidence {conf:.1f})")
     page.mode_reason = "; ".join(notes)
     return page
+
+
+def _resampled(image, image_dpi: Optional[float], settings: OcrSettings):
+    """The page image in grey at the OCR resolution, and that resolution."""
+    img = image.convert("L")
+    dpi = image_dpi or settings.dpi
+    if abs(dpi - settings.dpi) > 5:
+        f = settings.dpi / dpi
+        img = img.resize((max(1, round(img.width * f)), max(1, round(img.height * f))))
+        dpi = settings.dpi
+    return img, dpi
+
+
+def image_as_read(image, image_dpi: Optional[float], mode_reason: str = "", settings: OcrSettings = OcrSettings()):
+    """The page image as page_from_image gave it to Tesseract — resampled, turned as its mode reason
+    says (page_from_image decides that only when in doubt), prepared — and its resolution; for
+    drawing boxes over it (pipeline/review)."""
+    from pipeline.sources.ocr_prepare import ROTATED, prepare, rotate_upright
+
+    img, dpi = _resampled(image, image_dpi, settings)
+    turn = next((r for r, note in ROTATED.items() if note in (mode_reason or "")), 0)
+    img, _ = prepare(rotate_upright(img, turn) if turn else img, settings, {"orientation": False})
+    return img, dpi
 
 
 def _read_prepared(img, dpi: float, number: int, settings: OcrSettings) -> tuple[Page, list[_OcrWord]]:
