@@ -131,6 +131,9 @@ def caption_for(body: list, index: int) -> Optional[Block]:
         if not isinstance(b, Block):
             return None
         t = b.text.strip()
+        if not any(ch.isalnum() for ch in t):
+            i -= 1  # a rule or dash under the title, as OCR reads it (":", "—"): not a caption
+            continue
         if t.startswith("(") and t.endswith(")"):
             if "kem theo" not in key(t) and note is None:
                 note = b  # "(đánh dấu x …)" under a caption belongs to it
