@@ -361,3 +361,37 @@ def test_multipage_tiff_input_is_ocred():
     assert all(r.startswith("image: OCR") for r in rec.source.page_mode_reasons)
     assert all(len(p.text) > 500 for p in rec.pages)
     assert rec.pages[0].confidence and rec.pages[0].confidence > 80
+
+
+# ---- specks read as punctuation, taken out of a line (pure: Tesseract's words as a dict) -------------
+
+
+def _words_line(*words):
+    """Tesseract data for one line of (text, x0, x1, conf) words, 10 px tall at 72 dpi (1 px = 1 pt)."""
+    from pipeline.sources.ocr import words_from_tesseract
+
+    data = {k: [] for k in ("text", "conf", "left", "top", "width", "height", "block_num", "par_num", "line_num")}
+    for text, x0, x1, conf in words:
+        for k, v in zip(data, (text, conf, x0, 100, x1 - x0, 10, 1, 1, 1)):
+            data[k].append(v)
+    return words_from_tesseract(data, 1.0)
+
+
+@pytest.mark.parametrize("words, expected", [
+    # a ":" alone between a header's two columns: dropped, and the columns split
+    ([("ĐẢNG", 80, 120, 95), ("BỘ", 125, 140, 95), (":", 170, 173, 60), ("ĐẢNG", 205, 245, 95), ("CỘNG", 250, 290, 95)],
+     ["ĐẢNG BỘ", "ĐẢNG CỘNG"]),
+    # a speck in the margin read as ":" or "," before the first word
+    ([(":", 70, 73, 70), ("xã", 86, 100, 95), ("hội,", 104, 124, 95)], ["xã hội,"]),
+    ([(",", 70, 73, 70), ("xã", 86, 100, 95)], ["xã"]),
+    # punctuation that belongs: a dash between words, a bullet, an opening quote
+    ([("2012", 80, 110, 95), ("-", 114, 118, 90), ("2020", 122, 152, 95)], ["2012 - 2020"]),
+    ([("-", 80, 84, 90), ("Công", 90, 120, 95), ("văn", 124, 144, 95)], ["- Công văn"]),
+    ([("“Đẩy", 80, 110, 95), ("mạnh”", 114, 150, 95)], ["“Đẩy mạnh”"]),
+    # a line of one punctuation word is left alone
+    ([(":", 80, 83, 80)], [":"]),
+])
+def test_punctuation_specks_are_taken_out_of_lines(words, expected):
+    from pipeline.sources.ocr import lines_from_words
+
+    assert [ln.text for ln in lines_from_words(_words_line(*words), 1)] == expected

@@ -159,6 +159,16 @@ def test_footnote_area_is_the_smaller_type_under_the_rule():
     assert {ln.role for ln in body} == {"body"}
 
 
+def test_footnote_line_lifted_to_the_rule_by_its_marker_is_under_it():
+    # the raised marker of a footnote's first line puts the top of its box at the rule itself
+    body = [_line(f"body {i}", 100 + 20 * i, 13.5) for i in range(5)]
+    first = Line(text="¹Công văn số 1/UBND", page=1, box=(80, 639.5, 500, 655), size=11.0)
+    foot = [first] + [_line(f"foot {i}", 656 + 12 * i, 11.0) for i in range(3)]
+    M.PageMarks([], [{"x0": 80, "x1": 240, "top": 640, "bottom": 641}]).mark_footnote_area(body + foot, 595, 842)
+    assert [ln.role for ln in foot] == ["footnote"] * 4
+    assert {ln.role for ln in body} == {"body"}
+
+
 def test_no_footnote_area_without_a_rule_or_smaller_type():
     body = [_line(f"body {i}", 100 + 20 * i, 13.0) for i in range(5)]
     tail = [_line(f"tail {i}", 660 + 14 * i, 13.2) for i in range(3)]

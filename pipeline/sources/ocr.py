@@ -105,6 +105,7 @@ def lines_from_words(words: list[_OcrWord], number: int) -> list[Line]:
     for key in sorted(groups, key=lambda k: (min(w.box[1] for w in groups[k]), k)):
         ws = sorted(groups[key], key=lambda w: w.box[0])
         _repair_doubtful_marks(ws)
+        ws = _without_gap_strays(ws, COLUMN_GAP)
         segments = [[ws[0]]]
         for w in ws[1:]:
             if w.box[0] - segments[-1][-1].box[2] > COLUMN_GAP:
@@ -115,6 +116,26 @@ def lines_from_words(words: list[_OcrWord], number: int) -> list[Line]:
             lines.append(_line_of(seg, number, break_before=par != prev_par or i > 0))
         prev_par = par
     return lines
+
+
+CANNOT_START_LINE = set(":;,.'`’")
+
+
+def _without_gap_strays(ws: list[_OcrWord], column_gap: float) -> list[_OcrWord]:
+    """The words of a line without specks read as punctuation: alone in a column gap (a ":" or "-"
+    between a header's two columns would join them into one line), or opening the line."""
+    keep = []
+    for i, w in enumerate(ws):
+        if w.mark is not None:
+            pass  # a footnote marker Tesseract read as "'": the mark is kept with its word
+        elif i == 0 and len(ws) > 1 and w.text and set(w.text) <= CANNOT_START_LINE:
+            continue  # a speck in the margin read as ":" or ",": no line starts with one
+        elif 0 < i < len(ws) - 1 and not any(c.isalnum() for c in w.text):
+            left, right = w.box[0] - ws[i - 1].box[2], ws[i + 1].box[0] - w.box[2]
+            if ws[i + 1].box[0] - ws[i - 1].box[2] > column_gap and min(left, right) > column_gap / 3:
+                continue
+        keep.append(w)
+    return keep
 
 
 def _repair_doubtful_marks(ws: list[_OcrWord]) -> None:

@@ -245,7 +245,8 @@ class PageMarks:
         if not self.rules:
             return
         rule_top = max(r["top"] for r in self.rules)
-        below = [ln for ln in lines if ln.box and ln.box[1] > rule_top and ln.cells is None
+        # by the line's middle: a raised marker lifts the top of a footnote's first line to the rule
+        below = [ln for ln in lines if ln.box and (ln.box[1] + ln.box[3]) / 2 > rule_top and ln.cells is None
                  and ln.role == "body" and ln.text.strip()]
         above = [ln.size for ln in lines if ln.box and ln.box[3] <= rule_top and ln.cells is None
                  and ln.role == "body" and ln.text.strip() and ln.size]
