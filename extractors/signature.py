@@ -43,7 +43,9 @@ def signature_from_lines(lines: list[Line]) -> Signature:
                                        (is_upper_text(t) and len(t) < 50 and sig.authority is not None)):
             sig.position, ev["position"] = t, _ev(ln, ln.text)
         elif NAME.match(t) and len(t.split()) <= 5:
-            if sig.signer is None or key(sig.signer) != key(t):
+            # the same name read twice (an OCR of the drawn signature, then the printed name): the surer reading
+            same = sig.signer is not None and key(sig.signer) == key(t)
+            if not same or (ln.confidence or 0) > (ev["signer"].confidence or 0):
                 sig.signer, ev["signer"] = t, _ev(ln, ln.text)
     sig.evidence = ev
     return sig
@@ -57,12 +59,23 @@ def _orig_len(text: str, folded_len: int) -> int:
     return len(text)
 
 
+def _ends_short(ln: Optional[Line], right: Optional[float], width: Optional[float]) -> bool:
+    """Whether a line stops well before its column's right edge: the item on it is finished."""
+    if ln is None or ln.box is None or right is None or not width:
+        return False
+    return ln.box[2] < right - 0.2 * width
+
+
 def recipients_from_lines(lines: list[Line]) -> list[str]:
     items: list[str] = []
+    boxed = [ln.box for ln in lines if ln.box and BULLET.match(ln.text.strip())]
+    right = max((b[2] for b in boxed), default=None)
+    width = (right - min(b[0] for b in boxed)) if boxed else None
+    prev: Optional[Line] = None
     for ln in lines:
         t = ln.text.strip()
-        if not any(c.isalnum() for c in t):
-            continue  # an OCR's specks between the items ("~", ": :")
+        if not any(c.isalnum() for c in t) or (len(t) <= 3 and not any(c.isalpha() for c in t)):
+            continue  # an OCR's specks between the items ("~", ": :", a signature's stroke read "2")
         m = LABEL.match(key(t))
         if m:
             # what follows the label is an item only when it is one ("Nơi nhận: - Sở Y tế;"), not a stamp
@@ -72,10 +85,12 @@ def recipients_from_lines(lines: list[Line]) -> list[str]:
             continue
         if BULLET.match(t):
             items.append(t)
-        elif items and not items[-1].rstrip().endswith((";", ".")):
+        elif items and not items[-1].rstrip().endswith((";", ".")) and not (
+                t[:1].isupper() and _ends_short(prev, right, width)):
             items[-1] = f"{items[-1]} {t}"  # an item cut at the line end (also after a comma)
         elif items:
-            items.append(t)  # after an item closed by ";": a new item whose dash the OCR lost
+            items.append(t)  # after a closed item (by ";", or a short line): a new one whose dash the OCR lost
+        prev = ln
     out = []
     for it in items:
         it = BULLET.sub("", it, count=1)

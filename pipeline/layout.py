@@ -172,6 +172,7 @@ def _find_signature_zone(lines: list[Line]) -> Optional[tuple[int, int]]:
     end = start
     name_key: Optional[str] = None
     name_box = None
+    items_after_name: set[int] = set()
     for j in range(start, len(lines)):
         ln = lines[j]
         t = ln.text.strip()
@@ -180,9 +181,15 @@ def _find_signature_zone(lines: list[Line]) -> Optional[tuple[int, int]]:
         if name_key is not None:
             # after the name: the Nơi nhận column beside it goes on, and a repeated name is the same signer
             left_col = bool(name_box and ln.box and ln.box[2] < name_box[0] and ln.page == lines[j - 1].page)
-            recipient_like = BULLET.match(t) or (BULLET.match(lines[j - 1].text) and not _is_upper_short(t))
-            if key(t) == name_key or (left_col and recipient_like and _zone_line(ln, lines[j - 1])):
+            above = _above_in_column(lines, start, j) or lines[j - 1]  # a repeated name may come between
+            item_above = BULLET.match(above.text) or id(above) in items_after_name
+            recipient_like = BULLET.match(t) or (item_above and not _is_upper_short(t))
+            if key(t) == name_key or _is_stray_mark(t):
                 end = j + 1
+                continue
+            if left_col and recipient_like and (_zone_line(ln, above) or (item_above and len(t) < 120)):
+                end = j + 1
+                items_after_name.add(id(ln))  # an item whose dash the OCR lost, or its next line
                 continue
             break
         if j > start and (NUMBERED.match(t) and not BULLET.match(t)):
@@ -217,8 +224,8 @@ def _above_in_column(lines: list[Line], start: int, j: int) -> Optional[Line]:
 
 def _zone_line(ln: Line, prev: Optional[Line]) -> bool:
     t = ln.text.strip()
-    if ln.role == "rule" or not any(c.isalnum() for c in t):
-        return True  # empty, or an OCR's specks ("~", ":") between the zone's lines
+    if ln.role == "rule" or not any(c.isalnum() for c in t) or _is_stray_mark(t):
+        return True  # empty, or an OCR's specks ("~", ":", a stroke of the signature read "2") between the zone's lines
     if _is_recipients_label(t) or BULLET.match(t) or _authority_at(t) is not None:
         return True
     if best_match(t, V.POSITIONS, threshold=80) or _is_upper_short(t):
@@ -229,6 +236,12 @@ def _zone_line(ln: Line, prev: Optional[Line]) -> bool:
     if prev is not None and BULLET.match(prev.text) and not prev.text.rstrip().endswith((",", ";", ".")):
         return len(t) < 120
     return False
+
+
+def _is_stray_mark(t: str) -> bool:
+    """A line of at most three characters and no letter ("2", "1'"): in the signature zone, a stroke
+    of the drawn signature or the seal as OCR reads it, not a line of the document."""
+    return len(t) <= 3 and not any(c.isalpha() for c in t)
 
 
 def _is_upper_short(t: str) -> bool:

@@ -268,3 +268,30 @@ def test_recipient_items_with_ocr_bullets(text, item):
 def test_recipient_items_without_ocr_specks():
     got = recipients_from_lines(lines("Nơi nhận:", "- Bộ Y tế; \\..", "- Chủ tịch UBND thành phố ~", "~", "- Lưu: VT.", ": :"))
     assert got == ["Bộ Y tế", "Chủ tịch UBND thành phố", "Lưu: VT."]
+
+
+def test_ocr_zone_with_signature_strokes_a_repeated_name_and_a_lost_dash():
+    """A scanned signature zone: strokes of the drawn signature read as "2", the signer's name read
+    twice (from the drawn signature, then printed), an item whose dash the OCR lost after a short
+    line, and an item cut at its line end that goes on under the repeated name."""
+    from pipeline.document import DocState, Page, SourceDoc
+    from pipeline.layout import build_layout
+
+    left, right, short = (85, 300), (330, 520), (85, 220)
+    rows = [("Nơi nhận:", left), ("TM. ỦY BAN NHÂN DÂN", right), ("- UBND tỉnh;", short), ("KT. CHỦ TỊCH", right),
+            ("- Sở Y tế tỉnh", short), ("PHÓ CHỦ TỊCH", right), ("- Chủ tịch UBND huyện", short), ("2", (400, 410)),
+            ("- Các PCT UBND huyện", short), ("Trần Văn Bính", right), ("Ủy ban MTTQ và các tổ chức", left),
+            ("huyện (P/hợp)", short), ("2", (420, 430)), ("- Ủy ban nhân dân các xã, thị trấn (Thực", left),
+            ("Trần Văn Bình", right), ("hiện);", short), ("- Lưu: VT.", short)]
+    body = [Line(text="Trên đây là kế hoạch của Ủy ban nhân dân huyện.", page=1, box=(85, 100, 520, 112), size=13)]
+    zone = [Line(text=t, page=1, box=(x0, 500 + 14 * i, x1, 511 + 14 * i), size=12,
+                 confidence=96.0 if t == "Trần Văn Bình" else 90.0) for i, (t, (x0, x1)) in enumerate(rows)]
+    src = SourceDoc(file="scan.pdf", sha256="0", media_type="application/pdf",
+                    pages=[Page(number=1, lines=body + zone, mode="ocr")])
+    layout = build_layout(src)
+    assert recipients_from_lines(layout.recipient_lines) == [
+        "UBND tỉnh", "Sở Y tế tỉnh", "Chủ tịch UBND huyện", "Các PCT UBND huyện",
+        "Ủy ban MTTQ và các tổ chức huyện (P/hợp)", "Ủy ban nhân dân các xã, thị trấn (Thực hiện)", "Lưu: VT."]
+    s = signature_from_lines(layout.signature_lines)
+    assert (s.authority, s.deputy, s.position, s.signer) == ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH",
+                                                             "Trần Văn Bình")  # the surer of the two readings
