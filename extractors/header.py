@@ -40,6 +40,11 @@ PLACE_DATE = re.compile(
 LOCALITY_START = ("HUYỆN", "TỈNH", "THÀNH PHỐ", "XÃ", "PHƯỜNG", "QUẬN", "THỊ XÃ", "THỊ TRẤN", "TP.")
 
 
+TITLE_TRAILING_SPECK = re.compile(r"""
+    \s+ [-–—~_'`.:]+ $    # a dash or dot standing apart after the title's last word: a speck or rule end
+""", re.VERBOSE)
+
+
 def header_from_zone(header_lines: list[Line], doc_type_line: Optional[Line], title_lines: list[Line],
                      page_width: Optional[float] = None) -> Header:
     h = Header()
@@ -69,9 +74,11 @@ def header_from_zone(header_lines: list[Line], doc_type_line: Optional[Line], ti
         dt = best_match(doc_type_line.text, V.DOC_TYPES, threshold=84)
         h.doc_type = dt if dt else clean(doc_type_line.text.upper())
         ev["doc_type"] = _ev(doc_type_line, doc_type_line.text)
+    # a rule under the document type, as OCR reads it (":", "—"), is no part of the title
+    title_lines = [ln for ln in title_lines if any(c.isalnum() for c in ln.text)]
     if title_lines:
-        h.title = clean(" ".join(ln.text for ln in title_lines))
-        ev["title"] = _ev(title_lines[0], h.title)
+        h.title = TITLE_TRAILING_SPECK.sub("", clean(" ".join(ln.text for ln in title_lines)))
+        ev["title"] = _ev(title_lines[0], " ".join(ln.text for ln in title_lines))
         if h.doc_type is None and re.match(r"^\s*V/v\b", title_lines[0].text, re.I):
             h.doc_type = "CÔNG VĂN"
     h.evidence = ev

@@ -28,6 +28,18 @@ def _ev(ln: Line, raw: str) -> Evidence:
     return Evidence(raw=raw, page=ln.page, box=ln.box, confidence=ln.confidence)
 
 
+def _position_form(t: str) -> str:
+    """A position title with the diacritics of the one vocabulary entry whose letters it has (OCR's
+    "THƯỜNG TRỤC" → "THƯỜNG TRỰC"); left as read when none or several have them."""
+    forms = [p for p in V.POSITIONS if key(p) == key(t)]
+    return forms[0] if len(forms) == 1 else t
+
+
+def _deputy_form(t: str) -> str:
+    m = re.match(r"^(KT\.?\s+)(.+)$", t)
+    return f"{m.group(1)}{_position_form(m.group(2))}" if m else t
+
+
 def signature_from_lines(lines: list[Line]) -> Signature:
     sig = Signature()
     ev: dict[str, Evidence] = {}
@@ -35,13 +47,14 @@ def signature_from_lines(lines: list[Line]) -> Signature:
         t = clean(ln.text.strip().strip("*")) or ""
         if not t:
             continue
+        label = t.rstrip(".,;:").rstrip()  # a speck after an upper-case label ("T/M BAN THƯỜNG VỤ.")
         if sig.authority is None and AUTHORITY.match(t):
-            sig.authority, ev["authority"] = t, _ev(ln, ln.text)
+            sig.authority, ev["authority"] = label, _ev(ln, ln.text)
         elif sig.deputy is None and DEPUTY.match(t):
-            sig.deputy, ev["deputy"] = t, _ev(ln, ln.text)
+            sig.deputy, ev["deputy"] = _deputy_form(label), _ev(ln, ln.text)
         elif sig.position is None and (best_match(t, V.POSITIONS, threshold=80) or
                                        (is_upper_text(t) and len(t) < 50 and sig.authority is not None)):
-            sig.position, ev["position"] = t, _ev(ln, ln.text)
+            sig.position, ev["position"] = _position_form(label), _ev(ln, ln.text)
         elif NAME.match(t) and len(t.split()) <= 5:
             # the same name read twice (an OCR of the drawn signature, then the printed name): the surer reading
             same = sig.signer is not None and key(sig.signer) == key(t)

@@ -227,6 +227,12 @@ TITLES = [
     ("KẾ HOẠCH", ("V/v hỗ trợ mua thẻ BHYT",), "KẾ HOẠCH", "V/v hỗ trợ mua thẻ BHYT"),
     ("KẾ HOẠCH", (), "KẾ HOẠCH", None),
     (None, (), None, None),
+    # OCR: the rule under the doc type read as ":", a speck after the last word read as "-"
+    ("KẾ HOẠCH", (":", "tổng kết 10 năm thực hiện Chỉ thị 38-CT/TW", "trong tình hình mới” -"),
+     "KẾ HOẠCH", "tổng kết 10 năm thực hiện Chỉ thị 38-CT/TW trong tình hình mới”"),
+    ("KẾ HOẠCH", ("—", "Phát triển người tham gia BHYT ."), "KẾ HOẠCH", "Phát triển người tham gia BHYT"),
+    # a title's own final punctuation, glued to its word, stays
+    ("BÁO CÁO", ("Kết quả năm 2023 (số liệu đến 30/9).",), "BÁO CÁO", "Kết quả năm 2023 (số liệu đến 30/9)."),
 ]
 
 
