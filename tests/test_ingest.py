@@ -224,6 +224,49 @@ def test_existing_dataset_needs_resume(tmp_path):
     assert proc.returncode == 2 and "--resume" in proc.stderr
 
 
+# ---- the table build's memory: bounded by constants ---------------------------------------------------
+def test_row_buffers_flush_by_bytes_before_flush_rows(tmp_path):
+    import pyarrow.parquet as pq
+
+    from pipeline.ingest import dataset as ds_mod
+
+    text = "Tỷ lệ bao phủ. " * (ds_mod.FLUSH_BYTES // 60)  # a quarter of the byte budget per page
+    rows = [{"document": "d", "page": i, "mode": "text", "mode_reason": None, "confidence": None,
+             "chars": len(text), "text": text} for i in range(10)]
+    w = ds_mod._TableWriter(tmp_path / "pages.parquet", "pages")
+    w.add(iter(rows))  # a stream: the writer never needs the rows as one list
+    assert len(w.rows) < 4 and w.row_groups == 2  # 10 rows, far below FLUSH_ROWS, written as they come
+    w.close()
+    f = pq.ParquetFile(tmp_path / "pages.parquet")
+    assert [f.metadata.row_group(i).num_rows for i in range(f.metadata.num_row_groups)] == [4, 4, 2]
+    assert f.read().to_pylist() == rows
+
+
+def test_duckdb_build_runs_with_the_memory_cap_and_spills_inside_the_dataset(tmp_path, monkeypatch):
+    from pipeline.ingest import dataset as ds_mod
+
+    make_texts(tmp_path / "in", 3)
+    settings = []
+    connect = duckdb.connect
+
+    def recording_connect(*args, **kwargs):
+        con = connect(*args, **kwargs)
+        settings.append(con.execute("SELECT current_setting('memory_limit'), current_setting('threads'), "
+                                    "current_setting('temp_directory')").fetchone())
+        return con
+
+    monkeypatch.setattr(duckdb, "connect", recording_connect)
+    ds = tmp_path / "ds"
+    ingest([str(tmp_path / "in")], str(ds))
+    ((memory, threads, spill),) = settings
+    expected = connect(config={"memory_limit": ds_mod.DUCKDB_MEMORY}).execute(
+        "SELECT current_setting('memory_limit')").fetchone()[0]
+    assert memory == expected and threads == ds_mod.DUCKDB_THREADS == 1
+    assert Path(spill).parent == ds and Path(spill).name.startswith(ds_mod.DUCKDB_SPILL)
+    assert not Path(spill).exists()  # what spilled is gone with the build
+    assert not [p.name for p in ds.iterdir() if p.name.startswith(".") and p.name != ".lock"]  # nothing beside
+
+
 # ---- the command, queries, load_dataset -------------------------------------------------------------
 @pytest.mark.slow
 def test_ingest_folder_and_zip_then_query(tmp_path):

@@ -16,17 +16,26 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from pathlib import Path
-from typing import Optional, Union
+from typing import Iterable, Optional, Union
 
 from pipeline.files import write_atomic
 from pipeline.ingest.tables import COLUMNS, input_error_row, input_row, record_rows
 
 RECORDS, PARQUET, DUCKDB, SUMMARY, LOG = "records", "parquet", "dataset.duckdb", "summary.json", "ingest.log"
 TABLES = tuple(COLUMNS)
-FLUSH_ROWS = 2_000  # rows per Parquet row group (pages hold whole page texts): memory stays bounded
-DUCKDB_MEMORY = "128MB"  # DuckDB's own default is 80% of RAM
+# A table's rows are buffered until FLUSH_ROWS rows or FLUSH_BYTES of their values (page texts are
+# long: a row of `pages` holds a whole page) and then written as one Parquet row group.
+FLUSH_ROWS = 2_000
+FLUSH_BYTES = 1 << 20
+# DuckDB's buffer pool (its own default is 80% of RAM), one thread; what does not fit spills to
+# DUCKDB_SPILL in the dataset, removed when the build ends
+DUCKDB_MEMORY = "64MB"
+DUCKDB_THREADS = 1
+DUCKDB_ROW_GROUP = 16_384
+DUCKDB_SPILL = ".duckdb-spill"
 
 
 def record_file(sha256: str) -> str:
@@ -46,8 +55,22 @@ def arrow_schema(table: str):
     return pa.schema([(name, _arrow_type(kind)) for name, kind in COLUMNS[table]])
 
 
+def row_bytes(row: dict) -> int:
+    """About how many bytes a row's values hold (characters of its strings, 8 a number)."""
+    n = 0
+    for v in row.values():
+        if v.__class__ is str:
+            n += len(v)
+        elif v.__class__ is list:
+            n += sum(len(x) if x.__class__ is str else 8 for x in v)
+        else:
+            n += 8
+    return n
+
+
 class _TableWriter:
-    """Rows → one Parquet file, a row group per FLUSH_ROWS rows, renamed into place on close."""
+    """Rows → one Parquet file, a row group per FLUSH_ROWS rows or FLUSH_BYTES of values, whichever
+    comes first, renamed into place on close."""
 
     def __init__(self, path: Path, table: str):
         import pyarrow.parquet as pq
@@ -57,12 +80,16 @@ class _TableWriter:
         self.schema = arrow_schema(table)
         self.writer = pq.ParquetWriter(self.tmp, self.schema, compression="zstd")
         self.rows: list[dict] = []
+        self.bytes = 0
         self.count = 0
+        self.row_groups = 0
 
-    def add(self, rows: list[dict]) -> None:
-        self.rows.extend(rows)
-        if len(self.rows) >= FLUSH_ROWS:
-            self.flush()
+    def add(self, rows: Iterable[dict]) -> None:
+        for row in rows:
+            self.rows.append(row)
+            self.bytes += row_bytes(row)
+            if len(self.rows) >= FLUSH_ROWS or self.bytes >= FLUSH_BYTES:
+                self.flush()
 
     def flush(self) -> None:
         import pyarrow as pa
@@ -70,7 +97,8 @@ class _TableWriter:
         if self.rows:
             self.writer.write_table(pa.Table.from_pylist(self.rows, schema=self.schema))
             self.count += len(self.rows)
-            self.rows = []
+            self.row_groups += 1
+            self.rows, self.bytes = [], 0
 
     def close(self) -> None:
         self.flush()
@@ -108,9 +136,10 @@ def build_dataset(dataset: Path, entries: dict[str, dict], manifest_digest: str)
                 continue
             for table, rows in record_rows(rec, sha, rf, paths_of[sha]).items():
                 writers[table].add(rows)
-        ordered = [entries[k] for k in sorted(entries)]
-        writers["inputs"].add([input_row(e) for e in ordered])
-        writers["errors"].add([r for r in map(input_error_row, ordered) if r] + unreadable)
+        # one row per input, in a stream: no second copy of the manifest is made
+        writers["inputs"].add(input_row(entries[k]) for k in sorted(entries))
+        writers["errors"].add(r for r in (input_error_row(entries[k]) for k in sorted(entries)) if r)
+        writers["errors"].add(unreadable)
         for w in writers.values():
             w.close()
     except BaseException:
@@ -128,9 +157,14 @@ def build_dataset(dataset: Path, entries: dict[str, dict], manifest_digest: str)
     for p in (db_tmp, Path(f"{db_tmp}.wal")):
         if p.exists():
             p.unlink()
-    threads = max(1, min(4, os.cpu_count() or 1))
-    con = duckdb.connect(str(db_tmp), config={"memory_limit": DUCKDB_MEMORY, "threads": threads})
+    spill = dataset / f"{DUCKDB_SPILL}-{os.getpid()}"
+    con = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY, "threads": DUCKDB_THREADS,
+                                 "temp_directory": str(spill)})
     try:
+        # row groups of DUCKDB_ROW_GROUP rows: a table being loaded is written out a row group at a
+        # time, so what a load holds does not grow with the table (DuckDB's default is 122,880 rows)
+        con.execute(f"ATTACH '{db_tmp}' AS dataset (ROW_GROUP_SIZE {DUCKDB_ROW_GROUP})")
+        con.execute("USE dataset")
         for t in writers:
             con.execute(f'CREATE TABLE "{t}" AS SELECT * FROM read_parquet(?)', [str(pdir / f"{t}.parquet")])
         counts["citations"] = build_citations(con)
@@ -140,6 +174,7 @@ def build_dataset(dataset: Path, entries: dict[str, dict], manifest_digest: str)
         con.execute("CHECKPOINT")
     finally:
         con.close()
+        shutil.rmtree(spill, ignore_errors=True)
     os.replace(db_tmp, dataset / DUCKDB)
     summary = {"manifest_digest": manifest_digest, "rows": counts, "documents": len(paths_of),
                "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
