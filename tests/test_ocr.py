@@ -395,3 +395,19 @@ def test_punctuation_specks_are_taken_out_of_lines(words, expected):
     from pipeline.sources.ocr import lines_from_words
 
     assert [ln.text for ln in lines_from_words(_words_line(*words), 1)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Tỷ lệ người dân tham gia BHYT/tổng dân SỐ", "Tỷ lệ người dân tham gia BHYT/tổng dân số"),
+    ("đã ỞỞ", "đã ởở"),
+    ("tổng dân số", "tổng dân số"),  # nothing to do
+    ("NGƯỜI DÂN SỐ", "NGƯỜI DÂN SỐ"),  # a line in capitals
+    ("trang bị CSVC cho trạm", "trang bị CSVC cho trạm"),  # an acronym: no diacritic
+    ("người tham gia BHYT", "người tham gia BHYT"),  # letters whose capitals differ in shape
+    ("SỐ người", "SỐ người"),  # the first word: its line's start may be a sentence's
+    ("kết thúc. SỐ liệu", "kết thúc. SỐ liệu"),  # after a full stop
+])
+def test_shape_case_fixed(text, expected):
+    from pipeline.sources.ocr import shape_case_fixed
+
+    assert shape_case_fixed(text) == expected

@@ -119,6 +119,28 @@ def lines_from_words(words: list[_OcrWord], number: int) -> list[Line]:
 
 
 CANNOT_START_LINE = set(":;,.'`’")
+SAME_SHAPE_CASE = set("cosuvwxz")  # letters whose capital is the small letter enlarged: OCR mixes their case
+
+
+def shape_case_fixed(text: str) -> str:
+    """Words Tesseract read in capitals that are small letters (pure): a syllable of letters whose two
+    cases differ only in size, with a diacritic (no acronym has one), after a word ending in a small
+    letter ("tổng dân SỐ" → "tổng dân số"; "BHYT", "CSVC", "NGƯỜI DÂN SỐ" stay)."""
+    from unidecode import unidecode
+
+    words = text.split(" ")
+    for i in range(1, len(words)):
+        letters = [c for c in words[i] if c.isalpha()]
+        if not letters or not all(c.isupper() for c in letters):
+            continue
+        if not all(unidecode(c).lower() in SAME_SHAPE_CASE for c in letters):
+            continue
+        if all(unidecode(c) == c for c in letters):
+            continue  # no diacritic: an acronym ("CSVC") may be written so
+        before = [c for c in words[i - 1] if c.isalpha()]
+        if before and before[-1].islower() and not words[i - 1].endswith((".", ":", "?", "!")):
+            words[i] = words[i].lower()
+    return " ".join(words)
 
 
 def _without_gap_strays(ws: list[_OcrWord], column_gap: float) -> list[_OcrWord]:
@@ -168,7 +190,7 @@ def _line_of(ws: list[_OcrWord], number: int, break_before: bool) -> Line:
     box = (min(w.box[0] for w in ws), min(w.box[1] for w in ws), max(w.box[2] for w in ws),
            max(w.box[3] for w in ws))
     # cap height plus marks ≈ 0.8 of the type size in points
-    return Line(text=collapse(text), page=number, box=box, size=round(line_h / 0.8, 1), markers=markers,
+    return Line(text=shape_case_fixed(collapse(text)), page=number, box=box, size=round(line_h / 0.8, 1), markers=markers,
                 confidence=round(statistics.mean(w.conf for w in ws), 1), break_before=break_before,
                 raw=" ".join(w.raw or w.text for w in ws))
 

@@ -564,7 +564,9 @@ JUNK = set(".,'`\"·:;_~^°*")  # what specks read as
 
 
 def _clean_cell_text(text: str) -> Optional[str]:
-    text = collapse(text)
+    from pipeline.sources.ocr import shape_case_fixed
+
+    text = shape_case_fixed(collapse(text))
     if not text or all(c in JUNK or c.isspace() for c in text):
         return None
     if text in ("—", "–", "_", "~", "-"):
