@@ -411,3 +411,31 @@ def test_shape_case_fixed(text, expected):
     from pipeline.sources.ocr import shape_case_fixed
 
     assert shape_case_fixed(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Dòng ' 'Cấp quận/huyện\": ghi", 'Dòng "Cấp quận/huyện": ghi'),
+    ("Dòng ''Cấp xã\"", 'Dòng "Cấp xã"'),
+    ("‘‘Toàn dân", '"Toàn dân'),
+    ("Dòng 'Cấp xã'", "Dòng 'Cấp xã'"),  # one single quote is left alone
+    ("anh ' em", "anh ' em"),
+])
+def test_quotes_fixed(text, expected):
+    from pipeline.sources.ocr import quotes_fixed
+
+    assert quotes_fixed(text) == expected
+
+
+def test_a_word_that_is_its_marker_misread_becomes_the_marker_alone():
+    """A footnote's first word read as ':' where the ink is the raised marker: the word is the
+    marker (its box covers the word), so nothing of ':' is left in the text."""
+    from pipeline.sources.ocr import lines_from_words, words_from_tesseract
+    from pipeline.sources.ocr_marks import RaisedMark
+
+    data = {"text": [":", "Dòng", "cấp"], "conf": [80, 96, 96], "left": [100, 112, 150], "top": [100, 100, 100],
+            "width": [6, 30, 20], "height": [8, 12, 12], "block_num": [1, 1, 1], "par_num": [1, 1, 1],
+            "line_num": [1, 1, 1]}
+    marks = [RaisedMark(label="1", box=(100, 98, 106, 106), word=0, at_start=True)]
+    line = lines_from_words(words_from_tesseract(data, 1.0, marks), 1)[0]
+    assert line.text == "Dòng cấp"
+    assert [m.label for m in line.markers] == ["1"]

@@ -47,6 +47,8 @@ def _own_cache(own_ocr_cache):
     ("'Từ", "2", True, ("Từ", 0)),  # a footnote body's first word with its marker glued in front
     ("2Từ", "2", True, ("Từ", 0)),
     ("Công", "1", True, ("Công", 0)),
+    (".?", "2", True, ("", 0)),  # a line-opening marker read as "." and "?"
+    (":Dòng", "1", True, ("Dòng", 0)),
 ])
 def test_strip_marker_reading(text, label, at_start, expected):
     assert M.strip_marker_reading(text, label, at_start) == expected

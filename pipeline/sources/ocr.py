@@ -6,6 +6,7 @@ and the layout downstream cannot tell the difference. Small raised digits become
 """
 from __future__ import annotations
 
+import re
 import statistics
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ class _OcrWord:
     raw: Optional[str] = None  # Tesseract's reading, where the marker was taken out of it
 
 
+MARK_IS_WORD = 0.5  # a marker covering this share of its word's width is the whole word
 SPECK_CONFIDENCE = 25.0  # a word of one or two characters read with less confidence is not text
 
 
@@ -84,7 +86,11 @@ def words_from_tesseract(data: dict, scale: float, marks: Optional[list] = None)
             word.raw = seen  # what Tesseract read before a re-read (ocr_numbering.py)
         m = by_word.get(i)
         if m is not None:
-            word.text, offset = strip_marker_reading(text, m.label, m.at_start)
+            left, right = data["left"][i], data["left"][i] + data["width"][i]
+            if min(right, m.box[2]) - max(left, m.box[0]) >= MARK_IS_WORD * max(1, right - left):
+                word.text, offset = "", 0  # the word is the marker, misread (":", "k"): nothing else is in it
+            else:
+                word.text, offset = strip_marker_reading(text, m.label, m.at_start)
             word.raw = word.raw or text
             word.mark = Marker(label=m.label, offset=offset, box=tuple(round(v * scale, 2) for v in m.box))
         out.append(word)
@@ -120,6 +126,18 @@ def lines_from_words(words: list[_OcrWord], number: int) -> list[Line]:
 
 CANNOT_START_LINE = set(":;,.'`’")
 SAME_SHAPE_CASE = set("cosuvwxz")  # letters whose capital is the small letter enlarged: OCR mixes their case
+
+
+DOUBLED_QUOTE = re.compile(r"""
+    (?: (?<=\s) | ^ )          # opening a word …
+    ['‘’`] \s? ['‘’`]          # … two single quotes, perhaps spaced: Tesseract's reading of one double quote
+    (?= \w )
+""", re.VERBOSE)
+
+
+def quotes_fixed(text: str) -> str:
+    """A double quote that Tesseract read as two single ones ("' 'Cấp" → '"Cấp') (pure)."""
+    return DOUBLED_QUOTE.sub('"', text)
 
 
 def shape_case_fixed(text: str) -> str:
@@ -190,7 +208,7 @@ def _line_of(ws: list[_OcrWord], number: int, break_before: bool) -> Line:
     box = (min(w.box[0] for w in ws), min(w.box[1] for w in ws), max(w.box[2] for w in ws),
            max(w.box[3] for w in ws))
     # cap height plus marks ≈ 0.8 of the type size in points
-    return Line(text=shape_case_fixed(collapse(text)), page=number, box=box, size=round(line_h / 0.8, 1), markers=markers,
+    return Line(text=quotes_fixed(shape_case_fixed(collapse(text))), page=number, box=box, size=round(line_h / 0.8, 1), markers=markers,
                 confidence=round(statistics.mean(w.conf for w in ws), 1), break_before=break_before,
                 raw=" ".join(w.raw or w.text for w in ws))
 

@@ -60,6 +60,7 @@ MARKER_RE = re.compile(r"""
 """, re.VERBOSE)
 # what Tesseract makes of a small raised digit glued to a word: the digit itself, or one of these
 MISREADS = set("?!'\"°²³¹⁰⁴⁵⁶⁷⁸⁹*^`’‘”“")
+LEADING_SPECKS = set(".,:;")  # a marker that opens a line, read as "." or ":" (no word starts with one)
 TRAILING_PUNCT = re.compile(r"""
     [.,;:)\]»]* $        # punctuation on the baseline that follows a marker ("vị²;")
 """, re.VERBOSE)
@@ -207,7 +208,7 @@ def strip_marker_reading(text: str, label: str, at_start: bool) -> tuple[str, in
         i = 0
         if text.startswith(label):
             i = len(label)
-        while i < len(text) and text[i] in MISREADS:
+        while i < len(text) and (text[i] in MISREADS or text[i] in LEADING_SPECKS):
             i += 1
         return text[i:].lstrip(), 0
     tail = TRAILING_PUNCT.search(text)
