@@ -106,6 +106,8 @@ DOMAIN_PHRASES = (
     "tư nhân", "nhân lực y tế", "trình độ chuyên môn", "chuyên môn về y, dược", "y, dược", "bác sỹ", "bác sĩ",
     "giám định viên", "sơ kết", "tổng kết", "sơ kết, tổng kết", "lồng ghép", "quận, huyện", "xã, phường",
     "cấp xã, phường", "cấp quận, huyện", "số quận, huyện", "chi bộ", "cuộc họp chi bộ",
+    "đã tham gia", "chưa tham gia", "số người đã tham gia", "số người chưa tham gia", "người chưa tham gia",
+    "chưa đạt", "đã đạt", "chưa đạt tỷ lệ", "đạt tỷ lệ", "chưa được", "đã được", "chưa có", "dân số",
     # health care
     "khám bệnh", "chữa bệnh", "khám bệnh, chữa bệnh", "khám, chữa bệnh", "khám chữa bệnh",
     "cơ sở khám bệnh, chữa bệnh", "cơ sở y tế", "cơ sở khám chữa bệnh", "y tế cơ sở", "trạm y tế",
