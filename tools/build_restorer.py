@@ -108,6 +108,8 @@ DOMAIN_PHRASES = (
     "cấp xã, phường", "cấp quận, huyện", "số quận, huyện", "chi bộ", "cuộc họp chi bộ",
     "đã tham gia", "chưa tham gia", "số người đã tham gia", "số người chưa tham gia", "người chưa tham gia",
     "chưa đạt", "đã đạt", "chưa đạt tỷ lệ", "đạt tỷ lệ", "chưa được", "đã được", "chưa có", "dân số",
+    "đạt tối thiểu", "đạt trên", "đạt từ", "đạt kế hoạch", "bố trí", "bố trí kinh phí", "tuyên truyền, vận động",
+    "truyền thông, vận động", "vận động nhân dân", "vận động người dân", "hàng năm", "lập danh sách",
     # health care
     "khám bệnh", "chữa bệnh", "khám bệnh, chữa bệnh", "khám, chữa bệnh", "khám chữa bệnh",
     "cơ sở khám bệnh, chữa bệnh", "cơ sở y tế", "cơ sở khám chữa bệnh", "y tế cơ sở", "trạm y tế",
