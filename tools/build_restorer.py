@@ -110,6 +110,10 @@ DOMAIN_PHRASES = (
     "chưa đạt", "đã đạt", "chưa đạt tỷ lệ", "đạt tỷ lệ", "chưa được", "đã được", "chưa có", "dân số",
     "đạt tối thiểu", "đạt trên", "đạt từ", "đạt kế hoạch", "bố trí", "bố trí kinh phí", "tuyên truyền, vận động",
     "truyền thông, vận động", "vận động nhân dân", "vận động người dân", "hàng năm", "lập danh sách",
+    "nắm tình hình", "nắm bắt tình hình", "nắm chắc", "tình hình", "tình hình thực hiện", "ban, ngành",
+    "các ban, ngành", "ban, ngành, đoàn thể", "các ban, ngành, đoàn thể", "tỉnh chủ trì", "tỉnh phối hợp",
+    "huyện chủ trì", "của tỉnh", "của huyện", "Đài Phát thanh và Truyền hình tỉnh", "Báo tỉnh",
+    "cơ quan báo chí", "cơ quan thông tin, báo chí", "thông tin tuyên truyền", "đúng quy định",
     # health care
     "khám bệnh", "chữa bệnh", "khám bệnh, chữa bệnh", "khám, chữa bệnh", "khám chữa bệnh",
     "cơ sở khám bệnh, chữa bệnh", "cơ sở y tế", "cơ sở khám chữa bệnh", "y tế cơ sở", "trạm y tế",
