@@ -151,6 +151,11 @@ def _is_recipients_label(text: str) -> bool:
     return bool(re.match(r"^\s*(?:#+\s*)?n[o0d]i\s*nh\w{0,3}n\b", key(text)))
 
 
+def _is_filing_item(text: str) -> bool:
+    """The list's last item, "Lưu: VT, …" (where the office files its copy), with or without its dash."""
+    return bool(re.match(r"^\s*(?:[-+•]\s*)?luu\s*(?::|vt\b|van thu\b)", key(text)))
+
+
 def _authority_at(text: str) -> Optional[int]:
     """Offset where a T/M, TM., KT. line starts inside `text` (OCR may glue it to another column)."""
     m = re.search(r"(?:^|\s)((?:T/M|T\.M|TM\.?|KT\.?|TL\.|TUQ\.|Q\.)\s+[A-ZĐÀ-Ỹ])", text)
@@ -226,7 +231,7 @@ def _zone_line(ln: Line, prev: Optional[Line]) -> bool:
     t = ln.text.strip()
     if ln.role == "rule" or not any(c.isalnum() for c in t) or _is_stray_mark(t):
         return True  # empty, or an OCR's specks ("~", ":", a stroke of the signature read "2") between the zone's lines
-    if _is_recipients_label(t) or BULLET.match(t) or _authority_at(t) is not None:
+    if _is_recipients_label(t) or BULLET.match(t) or _authority_at(t) is not None or _is_filing_item(t):
         return True
     if best_match(t, V.POSITIONS, threshold=80) or _is_upper_short(t):
         return True

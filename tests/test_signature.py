@@ -288,7 +288,7 @@ def test_ocr_zone_with_signature_strokes_a_repeated_name_and_a_lost_dash():
             ("- Sở Y tế tỉnh", short), ("PHÓ CHỦ TỊCH", right), ("- Chủ tịch UBND huyện", short), ("2", (400, 410)),
             ("- Các PCT UBND huyện", short), ("Trần Văn Bính", right), ("Ủy ban MTTQ và các tổ chức", left),
             ("huyện (P/hợp)", short), ("2", (420, 430)), ("- Ủy ban nhân dân các xã, thị trấn (Thực", left),
-            ("Trần Văn Bình", right), ("hiện);", short), ("- Lưu: VT.", short)]
+            ("Trần Văn Bình", right), ("hiện);", short), ("Lưu: VT, P.VX.", short)]
     body = [Line(text="Trên đây là kế hoạch của Ủy ban nhân dân huyện.", page=1, box=(85, 100, 520, 112), size=13)]
     zone = [Line(text=t, page=1, box=(x0, 500 + 14 * i, x1, 511 + 14 * i), size=12,
                  confidence=96.0 if t == "Trần Văn Bình" else 90.0) for i, (t, (x0, x1)) in enumerate(rows)]
@@ -297,7 +297,8 @@ def test_ocr_zone_with_signature_strokes_a_repeated_name_and_a_lost_dash():
     layout = build_layout(src)
     assert recipients_from_lines(layout.recipient_lines) == [
         "UBND tỉnh", "Sở Y tế tỉnh", "Chủ tịch UBND huyện", "Các PCT UBND huyện",
-        "Ủy ban MTTQ và các tổ chức huyện (P/hợp)", "Ủy ban nhân dân các xã, thị trấn (Thực hiện)", "Lưu: VT."]
+        "Ủy ban MTTQ và các tổ chức huyện (P/hợp)", "Ủy ban nhân dân các xã, thị trấn (Thực hiện)",
+        "Lưu: VT, P.VX."]  # the filing item, its dash lost
     s = signature_from_lines(layout.signature_lines)
     assert (s.authority, s.deputy, s.position, s.signer) == ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH",
                                                              "Trần Văn Bình")  # the surer of the two readings

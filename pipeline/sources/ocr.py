@@ -125,6 +125,10 @@ def lines_from_words(words: list[_OcrWord], number: int) -> list[Line]:
 
 
 CANNOT_START_LINE = set(":;,.'`’")
+SPECKED_BULLET = re.compile(r"""
+    ^ [_~.,'`‘]{1,3}     # specks before the dash …
+    ( [-–+•] ) $         # … of a list item
+""", re.VERBOSE)
 SAME_SHAPE_CASE = set("cosuvwxz")  # letters whose capital is the small letter enlarged: OCR mixes their case
 
 
@@ -170,11 +174,18 @@ def _without_gap_strays(ws: list[_OcrWord], column_gap: float) -> list[_OcrWord]
             pass  # a footnote marker Tesseract read as "'": the mark is kept with its word
         elif i == 0 and len(ws) > 1 and w.text and set(w.text) <= CANNOT_START_LINE:
             continue  # a speck in the margin read as ":" or ",": no line starts with one
+        elif (i == len(ws) - 1 and i > 0 and w.text and not any(c.isalnum() for c in w.text)
+              and ws[i - 1].text.endswith((".", ";", ":", "!", "?"))):
+            continue  # a speck after the sentence's own full stop ("năm 2030. :")
         elif 0 < i < len(ws) - 1 and not any(c.isalnum() for c in w.text):
             left, right = w.box[0] - ws[i - 1].box[2], ws[i + 1].box[0] - w.box[2]
             if ws[i + 1].box[0] - ws[i - 1].box[2] > column_gap and min(left, right) > column_gap / 3:
                 continue
         keep.append(w)
+    if keep and SPECKED_BULLET.match(keep[0].text):
+        first = keep[0]
+        keep[0] = _OcrWord(SPECKED_BULLET.match(first.text).group(1), first.box, first.conf, first.key, first.mark,
+                           first.raw or first.text)  # "__-" → "-": specks read before a list's dash
     return keep
 
 
@@ -403,6 +414,7 @@ def _read_prepared(img, dpi: float, number: int, settings: OcrSettings) -> tuple
     data = tesseract_data_cached(prose, settings)
     gray = np.asarray(prose.convert("L"))  # once, for both searches below
     data = heading_numbers(gray, data, settings)  # "SẼ" → "5.": ocr_numbering.py
+    data = lost_words_read(gray, data, dpi, settings)  # lines Tesseract gave up on: ocr_lost.py
     marks = footnote_marks(gray, data, settings)  # raised digits and the footnote rule: ocr_marks.py
     words = [w for w in words_from_tesseract(data, scale, marks.marks) if not tables.covers(w.box)]
     conf = round(statistics.mean(w.conf for w in words if w.text), 1) if any(w.text for w in words) else None
@@ -438,6 +450,16 @@ def heading_numbers(gray, data: dict, settings: OcrSettings) -> dict:
     from pipeline.sources.ocr_numbering import fix_heading_numbers, numbers_reader
 
     return fix_heading_numbers(gray, data, numbers_reader(*_numeral_ocr(settings)))
+
+
+def lost_words_read(gray, data: dict, dpi: float, settings: OcrSettings) -> dict:
+    """Tesseract's data with the runs it returned unread read again as lines (ocr_lost.py), in the
+    page's language, through the cache."""
+    from pipeline.sources.ocr_lost import line_reader, reread_lost_words
+    from pipeline.sources.ocr_tables import tesseract_config_cached
+
+    reader = line_reader(lambda im, lg, cfg: tesseract_config_cached(im, lg, cfg, settings.timeout), settings.lang)
+    return reread_lost_words(gray, data, dpi, reader)
 
 
 def footnote_marks(gray, data: dict, settings: OcrSettings):
