@@ -225,21 +225,66 @@ def test_existing_dataset_needs_resume(tmp_path):
 
 
 # ---- the table build's memory: bounded by constants ---------------------------------------------------
-def test_row_buffers_flush_by_bytes_before_flush_rows(tmp_path):
+def test_rows_are_staged_by_bytes_and_written_in_large_row_groups(tmp_path):
     import pyarrow.parquet as pq
 
     from pipeline.ingest import dataset as ds_mod
 
-    text = "Tỷ lệ bao phủ. " * (ds_mod.FLUSH_BYTES // 60)  # a quarter of the byte budget per page
+    text = "Tỷ lệ bao phủ. " * (ds_mod.STAGE_BYTES // 60)  # a quarter of the staging bytes per page
     rows = [{"document": "d", "page": i, "mode": "text", "mode_reason": None, "confidence": None,
              "chars": len(text), "text": text} for i in range(10)]
     w = ds_mod._TableWriter(tmp_path / "pages.parquet", "pages")
     w.add(iter(rows))  # a stream: the writer never needs the rows as one list
-    assert len(w.rows) < 4 and w.row_groups == 2  # 10 rows, far below FLUSH_ROWS, written as they come
+    assert len(w.rows) < 4 and len(w.batches) == 2  # 10 rows, far below STAGE_ROWS, made Arrow as they come
     w.close()
     f = pq.ParquetFile(tmp_path / "pages.parquet")
-    assert [f.metadata.row_group(i).num_rows for i in range(f.metadata.num_row_groups)] == [4, 4, 2]
+    assert f.metadata.num_row_groups == 1  # under BUFFER_BYTES: the batches make one row group
     assert f.read().to_pylist() == rows
+
+
+def test_tables_share_one_buffer_budget_the_largest_written_first(tmp_path, monkeypatch):
+    import pyarrow.parquet as pq
+
+    from pipeline.ingest import dataset as ds_mod
+
+    monkeypatch.setattr(ds_mod, "STAGE_ROWS", 10)
+    monkeypatch.setattr(ds_mod, "BUFFER_BYTES", 64 << 10)
+    buffers = ds_mod._Buffers()
+    pages = ds_mod._TableWriter(tmp_path / "pages.parquet", "pages", buffers)
+    warnings = ds_mod._TableWriter(tmp_path / "warnings.parquet", "warnings", buffers)
+    page_rows = [{"document": "d", "page": i, "mode": "text", "mode_reason": None, "confidence": None,
+                  "chars": 500, "text": "x" * 500} for i in range(1000)]
+    warning_rows = [{"document": "d", "message": f"w{i}"} for i in range(1000)]
+    seen = []
+    for i in range(0, 1000, 10):
+        pages.add(page_rows[i:i + 10])
+        warnings.add(warning_rows[i:i + 10])
+        seen.append(buffers.bytes)
+        assert buffers.bytes == pages.batch_bytes + warnings.batch_bytes <= ds_mod.BUFFER_BYTES
+    assert pages.row_groups > 1 and warnings.row_groups == 0  # the small table waits: it is never the largest
+    pages.close()
+    warnings.close()
+    assert pq.read_table(tmp_path / "pages.parquet").to_pylist() == page_rows
+    assert pq.read_table(tmp_path / "warnings.parquet").to_pylist() == warning_rows
+    assert pq.ParquetFile(tmp_path / "warnings.parquet").metadata.num_row_groups == 1
+
+
+def test_citations_built_in_chunks_equal_the_whole_join():
+    from pipeline.ingest.citations import build_citations
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE documents AS SELECT 'doc' || lpad(i::VARCHAR, 2, '0') AS document, "
+                "'f' || i || '.pdf' AS file, CASE WHEN i % 3 = 0 THEN NULL ELSE '2020-01-0' || (i % 2 + 1) END AS date, "
+                "(i % 4) || '/KH-UBND' AS ref, 'KẾ HOẠCH' AS doc_type FROM range(12) t(i)")
+    con.execute('CREATE TABLE "references" AS SELECT d.document, j AS ref_index, \'Kế hoạch\' AS kind, '
+                "((j + length(d.document)) % 5) || '/KH-UBND' AS number, "
+                "CASE WHEN j % 2 = 0 THEN NULL ELSE '2020-01-01' END AS date "
+                "FROM documents d, range(5) r(j) ORDER BY d.document, j")
+    whole = build_citations(con, chunk=10**6)
+    expected = con.execute("SELECT * FROM citations").fetchall()
+    assert build_citations(con, chunk=7) == whole > 60  # chunk bounds fall inside documents
+    assert con.execute("SELECT * FROM citations").fetchall() == expected
+    assert any(r[5] is not None for r in expected) and any(r[5] is None for r in expected)
 
 
 def test_duckdb_build_runs_with_the_memory_cap_and_spills_inside_the_dataset(tmp_path, monkeypatch):
@@ -258,13 +303,38 @@ def test_duckdb_build_runs_with_the_memory_cap_and_spills_inside_the_dataset(tmp
     monkeypatch.setattr(duckdb, "connect", recording_connect)
     ds = tmp_path / "ds"
     ingest([str(tmp_path / "in")], str(ds))
-    ((memory, threads, spill),) = settings
-    expected = connect(config={"memory_limit": ds_mod.DUCKDB_MEMORY}).execute(
-        "SELECT current_setting('memory_limit')").fetchone()[0]
-    assert memory == expected and threads == ds_mod.DUCKDB_THREADS == 1
+    def limit(memory):
+        return connect(config={"memory_limit": memory}).execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+    # a connection per table loaded (what DuckDB keeps of a table goes with it), then one for citations
+    assert len(settings) == len(TABLES)
+    assert {m for m, _, _ in settings[:-1]} == {limit(ds_mod.DUCKDB_MEMORY)}
+    assert settings[-1][0] == limit(ds_mod.DUCKDB_CITATIONS_MEMORY)
+    assert {t for _, t, _ in settings} == {1} and ds_mod.DUCKDB_THREADS == 1
+    (spill,) = {s for _, _, s in settings}
     assert Path(spill).parent == ds and Path(spill).name.startswith(ds_mod.DUCKDB_SPILL)
     assert not Path(spill).exists()  # what spilled is gone with the build
     assert not [p.name for p in ds.iterdir() if p.name.startswith(".") and p.name != ".lock"]  # nothing beside
+
+
+def test_a_killed_builds_temporary_files_are_removed_by_the_next(tmp_path):
+    from pipeline.ingest import dataset as ds_mod
+
+    make_texts(tmp_path / "in", 2)
+    ds = tmp_path / "ds"
+    ingest([str(tmp_path / "in")], str(ds))
+    (tmp_path / "in" / "more.txt").write_text("BÁO CÁO\nMột dòng nữa.\n", encoding="utf-8")
+    dead = 2**22 + 1  # another process's id: a build killed with -9
+    stale = [ds / f".{ds_mod.DUCKDB}.tmp-{dead}", ds / f".{ds_mod.DUCKDB}.tmp-{dead}.wal",
+             ds / "parquet" / f".pages.parquet.tmp-{dead}"]
+    for p in stale:
+        p.write_bytes(b"half written")
+    (ds / f"{ds_mod.DUCKDB_SPILL}-{dead}").mkdir()
+    (ds / f"{ds_mod.DUCKDB_SPILL}-{dead}" / "duckdb_temp_block-1.block").write_bytes(b"x")
+    stats = ingest([str(tmp_path / "in")], str(ds), IngestOptions(resume=True))
+    assert stats.built
+    assert not [p.name for p in ds.iterdir() if p.name.startswith(".") and p.name != ".lock"]
+    assert not [p.name for p in (ds / "parquet").iterdir() if p.name.startswith(".")]
 
 
 # ---- the command, queries, load_dataset -------------------------------------------------------------

@@ -7,11 +7,16 @@ date is the date. `match` says how sure: "kind+number+date", or "kind+number" wh
 on either side (numbers restart every year, so that is weaker); a date that differs is no match. A
 document never cites itself; a reference matching several documents (the same report as a PDF and as
 text) gets one row per document. References with no document in the dataset keep a row with nulls.
+
+The table is built CHUNK references at a time (by rowid: `references` is written in (document,
+ref_index) order, so the chunks' sorted results follow each other in the order of the whole), so the
+sort holds one chunk, not every reference of the archive.
 """
 from __future__ import annotations
 
+CHUNK = 16_384  # references per sorted chunk
+
 CITATIONS_SQL = """
-CREATE OR REPLACE TABLE citations AS
 WITH docs AS (
     SELECT document, file, date,
            lower(replace(ref, ' ', '')) AS number_key,
@@ -23,6 +28,7 @@ WITH docs AS (
            lower(replace(number, ' ', '')) AS number_key,
            lower(trim(kind)) AS kind_key
     FROM "references"
+    WHERE rowid >= $start AND rowid < $stop
 )
 SELECT r.document, r.ref_index, r.kind, r.number, r.date,
        d.document AS cited_document, d.file AS cited_file,
@@ -39,7 +45,10 @@ ORDER BY r.document, r.ref_index, d.document
 """
 
 
-def build_citations(con) -> int:
+def build_citations(con, chunk: int = CHUNK) -> int:
     """Create the citations table in an open DuckDB connection that holds documents and references."""
-    con.execute(CITATIONS_SQL)
+    n = con.execute('SELECT count(*) FROM "references"').fetchone()[0]
+    con.execute("CREATE OR REPLACE TABLE citations AS " + CITATIONS_SQL, {"start": 0, "stop": chunk})
+    for start in range(chunk, n, chunk):
+        con.execute("INSERT INTO citations " + CITATIONS_SQL, {"start": start, "stop": start + chunk})
     return con.execute("SELECT count(*) FROM citations").fetchone()[0]

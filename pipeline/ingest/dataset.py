@@ -26,15 +26,23 @@ from pipeline.ingest.tables import COLUMNS, input_error_row, input_row, record_r
 
 RECORDS, PARQUET, DUCKDB, SUMMARY, LOG = "records", "parquet", "dataset.duckdb", "summary.json", "ingest.log"
 TABLES = tuple(COLUMNS)
-# A table's rows are buffered until FLUSH_ROWS rows or FLUSH_BYTES of their values (page texts are
-# long: a row of `pages` holds a whole page) and then written as one Parquet row group.
-FLUSH_ROWS = 2_000
-FLUSH_BYTES = 1 << 20
-# DuckDB's buffer pool (its own default is 80% of RAM), one thread; what does not fit spills to
-# DUCKDB_SPILL in the dataset, removed when the build ends
-DUCKDB_MEMORY = "64MB"
+# A table's rows are staged as Python values until STAGE_ROWS rows or STAGE_BYTES of their values (page
+# texts are long: a row of `pages` holds a whole page), then kept as an Arrow record batch (compact);
+# when the batches of all tables together pass BUFFER_BYTES, the table holding the most is written out
+# as one Parquet row group. Row groups are thus large (few: a writer keeps each one's metadata until it
+# closes) and what is buffered is bounded by one budget, not one per table.
+STAGE_ROWS = 1_000
+STAGE_BYTES = 256 << 10
+BUFFER_BYTES = 8 << 20
+# DuckDB's buffer pool (its own default is 80% of RAM): DUCKDB_MEMORY while a table is loaded, each in a
+# connection of its own; DUCKDB_CITATIONS_MEMORY for the citations join and sort (a synthetic 100,000
+# documents and 1.4 million references ran out of memory at 32MB). One thread; tables stored in row
+# groups of DUCKDB_ROW_GROUP rows (a load holds the row group it fills: 4,096 rows of page texts, not
+# DuckDB's 122,880); what does not fit spills to DUCKDB_SPILL in the dataset, removed when the build ends
+DUCKDB_MEMORY = "12MB"
+DUCKDB_CITATIONS_MEMORY = "64MB"
 DUCKDB_THREADS = 1
-DUCKDB_ROW_GROUP = 16_384
+DUCKDB_ROW_GROUP = 4_096
 DUCKDB_SPILL = ".duckdb-spill"
 
 
@@ -68,19 +76,36 @@ def row_bytes(row: dict) -> int:
     return n
 
 
-class _TableWriter:
-    """Rows → one Parquet file, a row group per FLUSH_ROWS rows or FLUSH_BYTES of values, whichever
-    comes first, renamed into place on close."""
+class _Buffers:
+    """The Arrow batches of all the tables being written, kept under BUFFER_BYTES together."""
 
-    def __init__(self, path: Path, table: str):
+    def __init__(self):
+        self.writers: list[_TableWriter] = []
+        self.bytes = 0
+
+    def fit(self) -> None:
+        while self.bytes > BUFFER_BYTES:
+            max(self.writers, key=lambda w: w.batch_bytes).write()
+
+
+class _TableWriter:
+    """Rows → one Parquet file, renamed into place on close: staged STAGE_ROWS rows or STAGE_BYTES of
+    values at a time into Arrow batches, which are written as a row group when the buffers they share
+    with the other tables' writers are full, or on close."""
+
+    def __init__(self, path: Path, table: str, buffers: Optional[_Buffers] = None):
         import pyarrow.parquet as pq
 
         self.path = path
         self.tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
         self.schema = arrow_schema(table)
         self.writer = pq.ParquetWriter(self.tmp, self.schema, compression="zstd")
+        self.buffers = buffers if buffers is not None else _Buffers()
+        self.buffers.writers.append(self)
         self.rows: list[dict] = []
         self.bytes = 0
+        self.batches: list = []
+        self.batch_bytes = 0
         self.count = 0
         self.row_groups = 0
 
@@ -88,26 +113,53 @@ class _TableWriter:
         for row in rows:
             self.rows.append(row)
             self.bytes += row_bytes(row)
-            if len(self.rows) >= FLUSH_ROWS or self.bytes >= FLUSH_BYTES:
-                self.flush()
+            if len(self.rows) >= STAGE_ROWS or self.bytes >= STAGE_BYTES:
+                self.stage()
 
-    def flush(self) -> None:
+    def stage(self) -> None:
         import pyarrow as pa
 
         if self.rows:
-            self.writer.write_table(pa.Table.from_pylist(self.rows, schema=self.schema))
-            self.count += len(self.rows)
-            self.row_groups += 1
+            batch = pa.RecordBatch.from_pylist(self.rows, schema=self.schema)
             self.rows, self.bytes = [], 0
+            self.batches.append(batch)
+            self.batch_bytes += batch.nbytes
+            self.buffers.bytes += batch.nbytes
+            self.buffers.fit()
+
+    def write(self) -> None:
+        """The batches buffered, as one row group."""
+        import pyarrow as pa
+
+        if self.batches:
+            table = pa.Table.from_batches(self.batches, schema=self.schema)
+            self.writer.write_table(table, row_group_size=table.num_rows)
+            self.count += table.num_rows
+            self.row_groups += 1
+            self.buffers.bytes -= self.batch_bytes
+            self.batches, self.batch_bytes = [], 0
 
     def close(self) -> None:
-        self.flush()
+        self.stage()
+        self.write()
         self.writer.close()
         os.replace(self.tmp, self.path)
 
 
+def remove_stale(dataset: Path) -> list[str]:
+    """Remove what a killed build left beside its targets (files named for its process id). Only with the
+    dataset's lock held (run.py): no other build can be writing them."""
+    dataset = Path(dataset)
+    stale = [*dataset.glob(f".{DUCKDB}.tmp-*"), *dataset.glob(f"{DUCKDB_SPILL}-*"),
+             *(dataset / PARQUET).glob(".*.parquet.tmp-*")]
+    for p in stale:
+        shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
+    return sorted(p.name for p in stale)
+
+
 def build_dataset(dataset: Path, entries: dict[str, dict], manifest_digest: str) -> dict:
-    """Write parquet/ and dataset.duckdb from records/ and the manifest entries; returns row counts."""
+    """Write parquet/ and dataset.duckdb from records/ and the manifest entries; returns row counts.
+    The caller holds the dataset's lock (run.py)."""
     import duckdb
 
     from pipeline.ingest.citations import build_citations
@@ -117,9 +169,11 @@ def build_dataset(dataset: Path, entries: dict[str, dict], manifest_digest: str)
     # Arrow's default allocator (mimalloc) keeps what it freed: the system one gives it back
     pa.set_memory_pool(pa.system_memory_pool())
     dataset = Path(dataset)
+    remove_stale(dataset)
     pdir = dataset / PARQUET
     pdir.mkdir(exist_ok=True)
-    writers = {t: _TableWriter(pdir / f"{t}.parquet", t) for t in TABLES if t != "citations"}
+    buffers = _Buffers()
+    writers = {t: _TableWriter(pdir / f"{t}.parquet", t, buffers) for t in TABLES if t != "citations"}
     paths_of: dict[str, list[str]] = {}
     for e in entries.values():
         if e.get("record") and e["status"] in ("done", "partial"):
@@ -158,22 +212,34 @@ def build_dataset(dataset: Path, entries: dict[str, dict], manifest_digest: str)
         if p.exists():
             p.unlink()
     spill = dataset / f"{DUCKDB_SPILL}-{os.getpid()}"
-    con = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY, "threads": DUCKDB_THREADS,
-                                 "temp_directory": str(spill)})
-    try:
-        # row groups of DUCKDB_ROW_GROUP rows: a table being loaded is written out a row group at a
-        # time, so what a load holds does not grow with the table (DuckDB's default is 122,880 rows)
+
+    def connect(memory: str):
+        con = duckdb.connect(config={"memory_limit": memory, "threads": DUCKDB_THREADS,
+                                     "temp_directory": str(spill)})
         con.execute(f"ATTACH '{db_tmp}' AS dataset (ROW_GROUP_SIZE {DUCKDB_ROW_GROUP})")
         con.execute("USE dataset")
+        return con
+
+    try:
+        # a connection per table: closing it frees what DuckDB kept of the table (its buffer pool
+        # holds written blocks until the limit), so tables loaded later do not inherit it
         for t in writers:
-            con.execute(f'CREATE TABLE "{t}" AS SELECT * FROM read_parquet(?)', [str(pdir / f"{t}.parquet")])
-        counts["citations"] = build_citations(con)
-        cit_tmp = pdir / f".citations.parquet.tmp-{os.getpid()}"
-        con.execute(f"COPY citations TO '{cit_tmp}' (FORMAT parquet, COMPRESSION zstd)")
-        os.replace(cit_tmp, pdir / "citations.parquet")
-        con.execute("CHECKPOINT")
+            con = connect(DUCKDB_MEMORY)
+            try:
+                con.execute(f'CREATE TABLE "{t}" AS SELECT * FROM read_parquet(?)', [str(pdir / f"{t}.parquet")])
+            finally:
+                con.close()
+        con = connect(DUCKDB_CITATIONS_MEMORY)
+        try:
+            counts["citations"] = build_citations(con)
+            cit_tmp = pdir / f".citations.parquet.tmp-{os.getpid()}"
+            con.execute(f"COPY citations TO '{cit_tmp}' (FORMAT parquet, COMPRESSION zstd, "
+                        f"ROW_GROUP_SIZE {DUCKDB_ROW_GROUP})")
+            os.replace(cit_tmp, pdir / "citations.parquet")
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
     finally:
-        con.close()
         shutil.rmtree(spill, ignore_errors=True)
     os.replace(db_tmp, dataset / DUCKDB)
     summary = {"manifest_digest": manifest_digest, "rows": counts, "documents": len(paths_of),
