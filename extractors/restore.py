@@ -904,12 +904,13 @@ def repair_uncertain_words(words: list[str], confidences: list[float]) -> list[s
             continue  # sure, or a word whose folding changes its length (no safe letter mapping)
         a, b = spans[i]
         toks = [t for t in restored.tokens if a <= t.start and t.end <= b]
-        if len(toks) != 1 or toks[0].confidence < REPAIR_CONFIDENCE or not toks[0].changed:
-            continue
+        if len(toks) != 1 or toks[0].confidence < REPAIR_CONFIDENCE:
+            continue  # (a sure reading without marks counts too: "Bộ Ý tế" → "Y")
         t = toks[0]
         s, e = t.start - a, t.end - a
-        if fold(t.text) != fold(w[s:e]) or t.text == w[s:e].lower():
-            continue  # a letter change, or nothing to change
+        if fold(t.text) != fold(w[s:e]) or t.text == w[s:e].lower() or \
+                t.text.lower().count("đ") != w[s:e].lower().count("đ"):
+            continue  # a letter change (đ and d are two letters), or nothing to change
         new = _apply_case(w[s:e], t.text, line_upper)
         out[i] = nfc(w[:s] + new + w[e:])
     return out

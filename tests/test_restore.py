@@ -276,6 +276,10 @@ def test_model_is_what_build_restorer_builds(tmp_path):
     # names and codes the OCR doubted stay: letters never change, codes are not syllables
     ("Phường Phan Thiết", {0: 50, 1: 50, 2: 50}, "Phường Phan Thiết"),
     ("Công văn số 433/QĐ-UBND ngày 08/01/2015", {3: 40}, "Công văn số 433/QĐ-UBND ngày 08/01/2015"),
+    # a mark the OCR added on a doubtful word, taken off where the restorer is sure there is none
+    ("- Bộ Ý tế;", {2: 42}, "- Bộ Y tế;"),
+    # … but đ and d are two letters: a doubtful "đ" stays
+    ("thu hồi 150.000.000đ", {2: 42}, "thu hồi 150.000.000đ"),
 ])
 def test_repair_uncertain_words(line, confs, expected):
     from extractors.restore import repair_uncertain_words
