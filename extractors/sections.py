@@ -135,7 +135,9 @@ def heading_of(text: str) -> Optional[tuple[str, str, str]]:
         if num:
             return "roman", num, m.group("title")
     m = ARABIC_HEAD.match(text)
-    if m and not re.match(r"^\s*\d{1,2}[.,]\d{3}", text):  # not a number like 1.210
+    # not a number like 1.210, nor a sentence wrapped before a number ("thứ / 7. chủ nhật": no title
+    # starts with a small letter)
+    if m and not re.match(r"^\s*\d{1,2}[.,]\d{3}", text) and not m.group("title")[:1].islower():
         return "arabic", m.group("num") or m.group("dotted"), m.group("title")
     m = LETTER_HEAD.match(text)
     if m:

@@ -445,3 +445,22 @@ def test_a_word_that_is_its_marker_misread_becomes_the_marker_alone():
     line = lines_from_words(words_from_tesseract(data, 1.0, marks), 1)[0]
     assert line.text == "Dòng cấp"
     assert [m.label for m in line.markers] == ["1"]
+
+
+def test_a_short_line_ends_its_paragraph_under_ocr():
+    """OCR'd line gaps are uneven: a heading's line and the paragraph under it come 6 pt apart, like
+    two lines of one paragraph. A capitalised line under a short line at the margin starts anew;
+    centred title lines and a line cut after a comma keep together."""
+    from pipeline.document import Line
+    from pipeline.sources.ocr import _mark_breaks_after_short_lines
+
+    def ln(text, x0, x1, top, brk=False):
+        return Line(text=text, page=1, box=(x0, top, x1, top + 14), size=14.0, break_before=brk)
+
+    lines = [ln("BIỂU GIAO CHỈ TIÊU CHO CÁC XÃ", 180, 420, 100, True), ln("NĂM 2025", 250, 350, 118),
+             ln("Thực hiện các giải pháp để đến năm 2030, người tham gia", 114, 554, 150, True),
+             ln("1. Mục tiêu tổng quát", 114, 259, 170), ln("Thực hiện đồng bộ các giải pháp để đến năm", 113, 554, 190),
+             ln("2030, bảo hiểm y tế thực sự là trụ cột, bảo đảm", 85, 553, 210),
+             ln("Cơ sở y tế nhà nước,", 85, 260, 230), ln("Cơ sở y tế tư nhân và các đơn vị liên quan", 85, 553, 250)]
+    _mark_breaks_after_short_lines(lines)
+    assert [x.break_before for x in lines] == [True, False, True, False, True, False, False, False]

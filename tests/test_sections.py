@@ -73,6 +73,8 @@ HEADINGS = [
     ("Mục tiêu: I. Đạt", None),
     ("Xã, phường", None),
     ("1.1 Khái quát", ("arabic", "1.1", "Khái quát")),
+    ("7. chủ nhật, ngày nghỉ, ngày lễ.", None),  # a sentence wrapped after "thứ", its comma read as a dot
+    ("2) được hỗ trợ", None),
 ]
 
 

@@ -428,11 +428,34 @@ def _read_prepared(img, dpi: float, number: int, settings: OcrSettings) -> tuple
 
         table_breaks = {id(ln): ln.break_before for ln in lines if ln.cells is not None}
         _mark_paragraph_breaks(lines, statistics.median(sizes))
+        _mark_breaks_after_short_lines(lines)
         for ln in lines:
             if ln.cells is not None:
                 ln.break_before = table_breaks[id(ln)]
     return Page(number=number, lines=lines, mode="ocr", width=img.width * scale, height=img.height * scale,
                 confidence=conf), words
+
+
+SHORT_LINE = 3.0  # × type size short of the text's right edge: the line ended its paragraph
+
+
+def _mark_breaks_after_short_lines(lines: list[Line]) -> None:
+    """A paragraph break before a capitalised line under a short line that starts at the margin or
+    its indent (a heading, or a paragraph's last line): justified text fills its lines, and OCR'd
+    line gaps are too uneven to tell a heading from the paragraph under it. Centred lines (titles)
+    are not at the margin and keep their lines together."""
+    body = [ln for ln in lines if ln.cells is None and ln.role == "body" and ln.box and ln.size]
+    if len(body) < 3:
+        return
+    left = min(ln.box[0] for ln in body)
+    right = max(ln.box[2] for ln in body)
+    for prev, ln in zip(lines, lines[1:]):
+        if ln.break_before or ln not in body or prev not in body or prev.page != ln.page:
+            continue
+        first = next((c for c in ln.text if c.isalpha()), "")
+        if (first.isupper() and prev.box[0] <= left + 2.5 * prev.size
+                and prev.box[2] < right - SHORT_LINE * prev.size and not prev.text.rstrip().endswith((",", ";"))):
+            ln.break_before = True
 
 
 def _numeral_ocr(settings: OcrSettings):
