@@ -39,7 +39,7 @@ BUFFER_BYTES = 8 << 20
 # documents and 1.4 million references ran out of memory at 32MB). One thread; tables stored in row
 # groups of DUCKDB_ROW_GROUP rows (a load holds the row group it fills: 4,096 rows of page texts, not
 # DuckDB's 122,880); what does not fit spills to DUCKDB_SPILL in the dataset, removed when the build ends
-DUCKDB_MEMORY = "12MB"
+DUCKDB_MEMORY = "16MB"
 DUCKDB_CITATIONS_MEMORY = "64MB"
 DUCKDB_THREADS = 1
 DUCKDB_ROW_GROUP = 4_096
