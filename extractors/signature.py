@@ -19,8 +19,9 @@ BULLET = re.compile(r"""
 """, re.VERBOSE)
 TRAILING_SPECKS = re.compile(r"""
     (?<= [;,.] ) [\s\\|~_`'.:]* $       # after the item's own ';' or '.': an OCR's specks ("Bộ Y tế; \\..")
-  | \s+ [\\|~_`'.:]+ $                 # specks standing apart at the end ("thành phố ~")
+  | \s+ [\\|~_`'.:\-–]+ $               # specks standing apart at the end ("thành phố ~", "BTG. -")
 """, re.VERBOSE)
+NOISE_CONFIDENCE = 60.0  # a short OCR'd line read with less confidence is a stroke of the signature or seal
 LABEL = re.compile(r"^\s*(?:#+\s*)?n[o0d]i\s*nh\w{0,3}n\s*:?", re.I)  # on the folded key
 
 
@@ -31,8 +32,22 @@ def _ev(ln: Line, raw: str) -> Evidence:
 def _position_form(t: str) -> str:
     """A position title with the diacritics of the one vocabulary entry whose letters it has (OCR's
     "THƯỜNG TRỤC" → "THƯỜNG TRỰC"); left as read when none or several have them."""
-    forms = [p for p in V.POSITIONS if key(p) == key(t)]
-    return forms[0] if len(forms) == 1 else t
+    from rapidfuzz import fuzz
+
+    kt = key(t)
+    forms = [p for p in V.POSITIONS if key(p) == kt]
+    if len(forms) == 1:
+        return forms[0]
+    if forms:
+        return t
+    # a letter misread too ("THƯỜNG TRUUC"): the one title clearly nearest, letters nearly all alike
+    scored = sorted(((fuzz.ratio(kt, key(p)), p) for p in V.POSITIONS), reverse=True)
+    if scored[0][0] >= POSITION_MATCH and (len(scored) < 2 or scored[1][0] < scored[0][0] - 5):
+        return scored[0][1]
+    return t
+
+
+POSITION_MATCH = 92.0  # rapidfuzz ratio of folded keys for a misread position title
 
 
 def _deputy_form(t: str) -> str:
@@ -87,8 +102,9 @@ def recipients_from_lines(lines: list[Line]) -> list[str]:
     prev: Optional[Line] = None
     for ln in lines:
         t = ln.text.strip()
-        if not any(c.isalnum() for c in t) or (len(t) <= 3 and not any(c.isalpha() for c in t)):
-            continue  # an OCR's specks between the items ("~", ": :", a signature's stroke read "2")
+        if not any(c.isalnum() for c in t) or (len(t) <= 3 and not any(c.isalpha() for c in t)) or (
+                ln.confidence is not None and ln.confidence < NOISE_CONFIDENCE and len(t) <= 6 and not BULLET.match(t)):
+            continue  # an OCR's specks between the items ("~", ": :", a signature's stroke read "2" or "Mỹ Í")
         m = LABEL.match(key(t))
         if m:
             # what follows the label is an item only when it is one ("Nơi nhận: - Sở Y tế;"), not a stamp

@@ -46,6 +46,9 @@ SIGNATURES = [
     # a scan: a wrong diacritic, a speck after a label
     (("T/M BAN THƯỜNG VỤ.", "PHÓ BÍ THƯ THƯỜNG TRỤC", "Vũ Văn Sơn"),
      ("T/M BAN THƯỜNG VỤ", None, "PHÓ BÍ THƯ THƯỜNG TRỰC", "Vũ Văn Sơn")),
+    # a letter misread as well: the one title clearly nearest
+    (("T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ THƯỜNG TRUUC", "Vũ Văn Sơn"),
+     ("T/M BAN THƯỜNG VỤ", None, "PHÓ BÍ THƯ THƯỜNG TRỰC", "Vũ Văn Sơn")),
     # letters shared by two titles (THỨ TRƯỞNG, THỦ TRƯỞNG): left as read
     (("KT. BỘ TRƯỞNG", "THU TRUONG", "Lê Văn An"), (None, "KT. BỘ TRƯỞNG", "THU TRUONG", "Lê Văn An")),
     # every authority prefix
@@ -269,6 +272,28 @@ def test_ocr_zone_with_interleaved_columns():
 ])
 def test_recipient_items_with_ocr_bullets(text, item):
     assert recipients_from_lines(lines("Nơi nhận:", text)) == [item]
+
+
+def test_ocr_zone_without_the_signature_flourish():
+    """Ink of the drawn signature read as tiny lines ("Ở", "Mỹ Í", 3 pt tall) is in neither list;
+    the filing item keeps going after it, without the speck after it (" -")."""
+    from pipeline.document import DocState, Page, SourceDoc
+    from pipeline.layout import build_layout
+
+    rows = [("Nơi nhận:", (85, 300, 12), 92.0), ("T/M BAN THƯỜNG VỤ", (330, 520, 12), 93.0),
+            ("- Tỉnh ủy (b/c),", (85, 250, 12), 92.0), ("PHÓ BÍ THƯ", (370, 470, 12), 94.0),
+            ("- Các TCCS Đảng trực thuộc (t/h),", (85, 260, 12), 93.0), ("Ở", (390, 395, 3), 75.0),
+            ("Mỹ Í", (444, 475, 3), 88.5), ("- Lưu VP, BTG. -", (85, 170, 10), 92.0),
+            ("Trần Thị Mai", (370, 460, 12), 95.0)]
+    body = [Line(text="Trên đây là báo cáo của Ban Thường vụ.", page=1, box=(85, 100, 520, 112), size=13)]
+    zone = [Line(text=t, page=1, box=(x0, 500 + 14 * i, x1, 500 + 14 * i + h), size=h, confidence=c)
+            for i, (t, (x0, x1, h), c) in enumerate(rows)]
+    src = SourceDoc(file="scan.pdf", sha256="0", media_type="application/pdf",
+                    pages=[Page(number=1, lines=body + zone, mode="ocr")])
+    layout = build_layout(src)
+    assert recipients_from_lines(layout.recipient_lines) == ["Tỉnh ủy (b/c)", "Các TCCS Đảng trực thuộc (t/h)",
+                                                             "Lưu VP, BTG."]
+    assert signature_from_lines(layout.signature_lines).signer == "Trần Thị Mai"
 
 
 def test_recipient_items_without_ocr_specks():
