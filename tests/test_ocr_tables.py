@@ -241,3 +241,19 @@ def test_switched_off_the_page_ocr_reads_the_table(monkeypatch, source_rows):
     page = page_from_image(render(ROOT / "samples" / "000_born_digital.pdf", 15), 16, OcrSettings(), DPI)
     assert not any(ln.cells for ln in page.lines)
     assert "131.408" in " ".join(ln.text for ln in page.lines)
+
+
+def test_a_box_read_as_a_letter_in_a_column_of_boxes_is_a_box():
+    from types import SimpleNamespace
+
+    rows = [([(10 + 100 * c, 20 * r, 100 + 100 * c, 20 * r + 18) for c in range(3)], None) for r in range(4)]
+    table = SimpleNamespace(rows=rows)
+    read = [["Tỉnh ủy", "☐", "0"], ["HĐND", "☐", "☐"], ["UBND", "0", "☐"], ["Sở Y tế", "☐", "☐"]]
+    texts = {tuple(cb): (read[r][c], 80.0) for r, (cbs, _) in enumerate(rows) for c, cb in enumerate(cbs)}
+    T._checkboxes_by_column(texts, table)
+    got = [[texts[tuple(cb)][0] for cb in cbs] for cbs, _ in rows]
+    assert got == [["Tỉnh ủy", "☐", "☐"], ["HĐND", "☐", "☐"], ["UBND", "☐", "☐"], ["Sở Y tế", "☐", "☐"]]
+    # a column of numbers keeps its 0
+    texts = {tuple(cb): (t, 80.0) for cb, t in zip([cbs[1] for cbs, _ in rows], ["0", "12", "0", "☐"])}
+    T._checkboxes_by_column(texts, table)
+    assert [texts[tuple(cbs[1])][0] for cbs, _ in rows] == ["0", "12", "0", "☐"]

@@ -622,6 +622,7 @@ def read_tables(grid: PageGrid, number: int, ocr: Callable, ocr_numerals: Option
                     t = t.replace(" ", "")
                     if t and NUMERAL.fullmatch(t) and t != texts[p.cell][0]:
                         texts[p.cell] = (t, conf)
+        _checkboxes_by_column(texts, table)
         strokes = [p.stroke for p in order if p.stroke]
         usual = statistics.median(strokes) if strokes else None
         top_pt = grid.box_to_points(table.bbox)[1]
@@ -645,6 +646,28 @@ def read_tables(grid: PageGrid, number: int, ocr: Callable, ocr_numerals: Option
                                      cells=cells, role="table", table_id=f"p{number}t{k}",
                                      confidence=round(statistics.mean(confs), 1) if confs else None)))
     return out
+
+
+CHECKBOX = "☐"
+CHECKBOX_LOOKALIKES = {"0", "O", "o", "D", "□", "ơ", "Ơ", "o0", "[]", "Ö"}  # what a box reads as unseen
+
+
+def _checkboxes_by_column(texts: dict, table) -> None:
+    """A cell read as "0" or "O" in a column of checkboxes is one: a box the shape test missed (a
+    broken edge) is read by Tesseract as a letter or digit. Columns by the cells' left edges."""
+    by_col: dict[int, list[tuple]] = {}
+    for cells_boxes, _ in table.rows:
+        for cb in cells_boxes:
+            if cb is not None:
+                by_col.setdefault(round(cb[0] / 8), []).append(tuple(cb))
+    for cells in by_col.values():
+        read = [texts.get(c, (None, 0.0))[0] for c in cells]
+        filled = [t for t in read if t]
+        if len(filled) < 3 or sum(t == CHECKBOX for t in filled) < 0.6 * len(filled):
+            continue
+        for c, t in zip(cells, read):
+            if t and t.strip() in CHECKBOX_LOOKALIKES:
+                texts[c] = (CHECKBOX, texts[c][1])
 
 
 def blank_tables(image, grid: PageGrid):
