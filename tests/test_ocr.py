@@ -388,6 +388,7 @@ def _words_line(*words):
     # punctuation that belongs: a dash between words, a bullet, an opening quote
     ([("2012", 80, 110, 95), ("-", 114, 118, 90), ("2020", 122, 152, 95)], ["2012 - 2020"]),
     ([("-", 80, 84, 90), ("Công", 90, 120, 95), ("văn", 124, 144, 95)], ["- Công văn"]),
+    ([("-", 80, 81, 66), ("Phụ", 95, 115, 96), ("lục", 119, 135, 96)], ["Phụ lục"]),  # a dot read as a dash
     ([("“Đẩy", 80, 110, 95), ("mạnh”", 114, 150, 95)], ["“Đẩy mạnh”"]),
     # a line of one punctuation word is left alone
     ([(":", 80, 83, 80)], [":"]),

@@ -125,6 +125,8 @@ def lines_from_words(words: list[_OcrWord], number: int) -> list[Line]:
 
 
 CANNOT_START_LINE = set(":;,.'`’")
+SPECK_DASH_CONFIDENCE = 80.0  # a list's dash reads at 90+ …
+SPECK_DASH_WIDTH = 0.18  # … and is a quarter of the line's height wide or more (a speck: a tenth)
 SPECKED_BULLET = re.compile(r"""
     ^ [_~.,'`‘]{1,3}     # specks before the dash …
     ( [-–+•] ) $         # … of a list item
@@ -174,6 +176,9 @@ def _without_gap_strays(ws: list[_OcrWord], column_gap: float) -> list[_OcrWord]
             pass  # a footnote marker Tesseract read as "'": the mark is kept with its word
         elif i == 0 and len(ws) > 1 and w.text and set(w.text) <= CANNOT_START_LINE:
             continue  # a speck in the margin read as ":" or ",": no line starts with one
+        elif i == 0 and len(ws) > 1 and w.text in ("-", "–") and w.conf < SPECK_DASH_CONFIDENCE and \
+                w.box[2] - w.box[0] < SPECK_DASH_WIDTH * statistics.median(x.box[3] - x.box[1] for x in ws[1:]):
+            continue  # a dot in the margin read as a dash: a list's dash is wider, and read surely
         elif (i == len(ws) - 1 and i > 0 and w.text and not any(c.isalnum() for c in w.text)
               and ws[i - 1].text.endswith((".", ";", ":", "!", "?"))):
             continue  # a speck after the sentence's own full stop ("năm 2030. :")
