@@ -261,6 +261,8 @@ def _label_at(body: str, toks: tuple[Tok, ...], i: int) -> Optional[tuple[Role, 
             rest = body[toks[i + n - 1].end:]
             if rest.lstrip().startswith(":"):
                 return role, len(body) - len(rest.lstrip()) + 1
+            if i == 0 and rest.strip() in ("", ".", ";", ","):
+                return role, len(body)  # a label alone on its line, its colon misread or lost ("chủ trì.")
     return None
 
 

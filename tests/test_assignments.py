@@ -132,6 +132,10 @@ def test_labels():
     assert label_of("- Đơn vị chủ trì: Sở Y tế.") == [("lead", "Sở Y tế")]
     assert label_of("- Đơn vị phối hợp thực hiện: Các cơ quan có liên quan.") == [("coordinate", "Các cơ quan có liên quan")]
     assert label_of("- Đơn vị chủ trì:") == [("lead", "")]
+    # a label alone on its line whose colon OCR misread or lost; a sentence that starts like one is none
+    assert label_of("- Đơn vị chủ tì.") == [("lead", "")]
+    assert label_of("- Đơn vị phối hợp thực hiện") == [("coordinate", "")]
+    assert label_of("Đơn vị chủ trì thực hiện kế hoạch năm 2020") == []
     assert label_of("Chủ trì: Sở Y tế; phối hợp: Sở Tài chính") == [("lead", "Sở Y tế"), ("coordinate", "Sở Tài chính")]
     assert label_of("- Don vi chu tri: So Y te") == [("lead", "So Y te")]  # diacritics lost
     assert label_of("- Chủ trì, phối hợp với Sở Y tế") == []
