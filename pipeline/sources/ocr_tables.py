@@ -78,9 +78,9 @@ def runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     padded = np.zeros((h, w + 2), dtype=np.int8)
     padded[:, 1:-1] = mask
     d = np.diff(padded, axis=1)
-    rows, starts = np.nonzero(d == 1)
-    _, ends = np.nonzero(d == -1)
-    return rows, starts, ends
+    # one pass: in each row the changes alternate, a run's start (+1) then its end (-1)
+    rows, cols = np.nonzero(d)
+    return rows[0::2], cols[0::2], cols[1::2]
 
 
 def bridge(rows: np.ndarray, starts: np.ndarray, ends: np.ndarray, gap: int):
@@ -289,8 +289,10 @@ def find_grid(image, dpi: float) -> PageGrid:
     if angle is None:
         return grid
     gap = max(1, round(BRIDGE * dpi))
-    if len(long_runs(mask.T, round(V_MIN_RUN * dpi), gap)[0]) < 2:
-        return grid  # no vertical rule, no ruled table: the page is not turned for nothing
+    # a table's side rules run through all its rows: two rows' height at least (letters with their
+    # marks pass one row's height, and a prose page would be turned and searched for nothing)
+    if len(long_runs(mask.T, round(2 * V_MIN_RUN * dpi), gap)[0]) < 2:
+        return grid
     upright = image.convert("L")
     if abs(angle) >= MIN_SKEW_DEG:
         paper = int(np.median(gray))
