@@ -257,3 +257,14 @@ def test_a_box_read_as_a_letter_in_a_column_of_boxes_is_a_box():
     texts = {tuple(cb): (t, 80.0) for cb, t in zip([cbs[1] for cbs, _ in rows], ["0", "12", "0", "☐"])}
     T._checkboxes_by_column(texts, table)
     assert [texts[tuple(cbs[1])][0] for cbs, _ in rows] == ["0", "12", "0", "☐"]
+
+
+def test_cell_text_without_specks_read_as_letters():
+    """A rule's remnant read as 'l' at low confidence is no part of a header cell; a digit is kept."""
+    from types import SimpleNamespace
+
+    words = [("Số.", 90, 10), ("l", 12, 60), ("người", 95, 80), ("chưa", 95, 160), ("1", 15, 240)]
+    data = {"text": [w[0] for w in words], "conf": [w[1] for w in words], "left": [w[2] for w in words],
+            "top": [100] * 5, "height": [20] * 5, "block_num": [1] * 5, "par_num": [1] * 5, "line_num": [1] * 5}
+    got = T._texts_from_data(data, [SimpleNamespace(top=95, bottom=125)], 10)
+    assert got[0][0] == "Số. người chưa 1"

@@ -545,6 +545,8 @@ def _texts_from_data(data: dict, group: list[_Piece], gap: int) -> dict:
         conf = float(data["conf"][i])
         if not text or conf < 0:
             continue
+        if conf < CELL_SPECK_CONFIDENCE and len(text) <= 2 and not any(c.isdigit() for c in text):
+            continue  # a speck or a rule's remnant read as "l", "|", ". l" (as on prose lines)
         cy = data["top"][i] + data["height"][i] / 2
         for k, p in enumerate(group):
             if p.top - gap / 2 <= cy <= p.bottom + gap / 2:
@@ -563,6 +565,7 @@ def _texts_from_data(data: dict, group: list[_Piece], gap: int) -> dict:
 
 
 JUNK = set(".,'`\"·:;_~^°*")  # what specks read as
+CELL_SPECK_CONFIDENCE = 25.0  # as ocr.SPECK_CONFIDENCE: a word of one or two characters read less surely is no text
 
 
 def _clean_cell_text(text: str) -> Optional[str]:
