@@ -40,6 +40,10 @@ PLACE_DATE = re.compile(
 LOCALITY_START = ("HUYỆN", "TỈNH", "THÀNH PHỐ", "XÃ", "PHƯỜNG", "QUẬN", "THỊ XÃ", "THỊ TRẤN", "TP.")
 
 
+TITLE_EDGE_SPECKS = re.compile(r"""
+    ^ [-–—_~.·]+ \s+        # a dash before the first word: the rule under the doc type, as OCR reads it
+  | (?<=\w) \. $           # a full stop after the last word: a trích yếu ends with none (a speck)
+""", re.VERBOSE)
 TITLE_TRAILING_SPECK = re.compile(r"""
     \s+ [-–—~_'`.:]+ $    # a dash or dot standing apart after the title's last word: a speck or rule end
 """, re.VERBOSE)
@@ -77,7 +81,8 @@ def header_from_zone(header_lines: list[Line], doc_type_line: Optional[Line], ti
     # a rule under the document type, as OCR reads it (":", "—"), is no part of the title
     title_lines = [ln for ln in title_lines if any(c.isalnum() for c in ln.text)]
     if title_lines:
-        h.title = TITLE_TRAILING_SPECK.sub("", clean(" ".join(ln.text for ln in title_lines)))
+        title = TITLE_TRAILING_SPECK.sub("", clean(" ".join(ln.text for ln in title_lines)))
+        h.title = TITLE_EDGE_SPECKS.sub("", title) or title
         ev["title"] = _ev(title_lines[0], " ".join(ln.text for ln in title_lines))
         if h.doc_type is None and re.match(r"^\s*V/v\b", title_lines[0].text, re.I):
             h.doc_type = "CÔNG VĂN"

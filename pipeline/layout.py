@@ -101,8 +101,9 @@ def _split_header(lines: list[Line], layout: Layout) -> int:
                     if t.role == "rule" and title:
                         j += 1
                     break
-                if title and (t.break_before or NUMBERED.match(t.text)):
-                    break
+                first = next((c for c in t.text if c.isalpha()), "")
+                if title and ((t.break_before and not first.islower()) or NUMBERED.match(t.text)):
+                    break  # (a line going on in small letters is the title's, whatever its geometry)
                 title.append(t)
                 j += 1
             layout.title_lines = title

@@ -231,8 +231,12 @@ TITLES = [
     ("KẾ HOẠCH", (":", "tổng kết 10 năm thực hiện Chỉ thị 38-CT/TW", "trong tình hình mới” -"),
      "KẾ HOẠCH", "tổng kết 10 năm thực hiện Chỉ thị 38-CT/TW trong tình hình mới”"),
     ("KẾ HOẠCH", ("—", "Phát triển người tham gia BHYT ."), "KẾ HOẠCH", "Phát triển người tham gia BHYT"),
-    # a title's own final punctuation, glued to its word, stays
+    # a title's own final punctuation other than a full stop stays; a trích yếu ends with no full stop
     ("BÁO CÁO", ("Kết quả năm 2023 (số liệu đến 30/9).",), "BÁO CÁO", "Kết quả năm 2023 (số liệu đến 30/9)."),
+    ("BÁO CÁO", ("Kết quả năm 2023 trên địa bàn thành phố.",), "BÁO CÁO", "Kết quả năm 2023 trên địa bàn thành phố"),
+    ("BÁO CÁO", ("Tình hình “Đẩy mạnh công tác”",), "BÁO CÁO", "Tình hình “Đẩy mạnh công tác”"),
+    # the rule under the doc type read as a dash before the first word
+    ("KẾ HOẠCH", ("- Thực hiện mục tiêu phấn đấu", "đến năm 2020"), "KẾ HOẠCH", "Thực hiện mục tiêu phấn đấu đến năm 2020"),
 ]
 
 
