@@ -317,6 +317,34 @@ def test_duckdb_build_runs_with_the_memory_cap_and_spills_inside_the_dataset(tmp
     assert not [p.name for p in ds.iterdir() if p.name.startswith(".") and p.name != ".lock"]  # nothing beside
 
 
+def test_a_table_loads_straight_into_the_database_file_not_through_its_log(tmp_path):
+    import pyarrow.parquet as pq
+
+    from pipeline.ingest import dataset as ds_mod
+
+    # 1,500 distinct pages of 6,000 characters (9 MB) in one partial row group, which the commit pins
+    # whole: DUCKDB_MEMORY holds it; the rows go into the database file, not first into its log
+    n, chars = 1_500, 6_000
+    assert n < ds_mod.DUCKDB_ROW_GROUP
+    rows = [{"document": f"d{i // 10:03d}", "page": i % 10 + 1, "mode": "text", "mode_reason": None,
+             "confidence": None, "chars": chars,
+             "text": (f"Trang {i}: tỷ lệ bao phủ {i * 7 % 1000}. " * (chars // 20))[:chars]} for i in range(n)]
+    w = ds_mod._TableWriter(tmp_path / "pages.parquet", "pages")  # as the build writes it
+    w.add(rows)
+    w.close()
+    db = tmp_path / "t.duckdb"
+    con = ds_mod.duckdb_connect(db, tmp_path / "spill", ds_mod.DUCKDB_MEMORY)
+    try:
+        assert con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0] == "1000 bytes"
+        ds_mod.load_table(con, "pages", tmp_path / "pages.parquet")
+        wal = Path(f"{db}.wal")
+        assert not wal.exists() or wal.stat().st_size < 64 << 10  # the log holds no copy of the 9 MB
+    finally:
+        con.close()
+    got = duckdb.connect(str(db), read_only=True).execute("SELECT * FROM pages").fetchall()
+    assert got == [tuple(r.values()) for r in rows] and pq.read_table(tmp_path / "pages.parquet").to_pylist() == rows
+
+
 def test_a_killed_builds_temporary_files_are_removed_by_the_next(tmp_path):
     from pipeline.ingest import dataset as ds_mod
 

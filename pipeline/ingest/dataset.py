@@ -35,12 +35,17 @@ STAGE_ROWS = 1_000
 STAGE_BYTES = 256 << 10
 BUFFER_BYTES = 8 << 20
 # DuckDB's buffer pool (its own default is 80% of RAM): DUCKDB_MEMORY while a table is loaded, each in a
-# connection of its own; DUCKDB_CITATIONS_MEMORY for the citations join and sort (a synthetic 100,000
-# documents and 1.4 million references ran out of memory at 32MB). One thread; tables stored in row
-# groups of DUCKDB_ROW_GROUP rows (a load holds the row group it fills: 4,096 rows of page texts, not
-# DuckDB's 122,880); what does not fit spills to DUCKDB_SPILL in the dataset, removed when the build ends
+# connection of its own (its commit pins the table's last, partial row group whole: 1,748 page texts,
+# 8.5 MB, failed at 12MB); DUCKDB_CITATIONS_MEMORY for the citations join and sort (a synthetic 100,000
+# documents and 1.4 million references ran out of memory at 32MB). A commit of more than
+# DUCKDB_CHECKPOINT_THRESHOLD of changes writes its rows straight into the database file instead of
+# first copying them into the write-ahead log (at 300 records the log's copy of `pages` was the build's
+# peak: 245 MB, 231 without). One thread; tables stored in row groups of DUCKDB_ROW_GROUP rows (a load holds the row
+# group it fills: 4,096 rows of page texts, not DuckDB's 122,880); what does not fit spills to
+# DUCKDB_SPILL in the dataset, removed when the build ends
 DUCKDB_MEMORY = "16MB"
 DUCKDB_CITATIONS_MEMORY = "64MB"
+DUCKDB_CHECKPOINT_THRESHOLD = "1KB"
 DUCKDB_THREADS = 1
 DUCKDB_ROW_GROUP = 4_096
 DUCKDB_SPILL = ".duckdb-spill"
@@ -157,11 +162,27 @@ def remove_stale(dataset: Path) -> list[str]:
     return sorted(p.name for p in stale)
 
 
+def duckdb_connect(db: Path, spill: Path, memory: str):
+    """A DuckDB connection to the database being built, at this memory limit, one thread, spilling to
+    `spill`; a commit of more than DUCKDB_CHECKPOINT_THRESHOLD writes the database file directly."""
+    import duckdb
+
+    con = duckdb.connect(config={"memory_limit": memory, "threads": DUCKDB_THREADS, "temp_directory": str(spill),
+                                 "checkpoint_threshold": DUCKDB_CHECKPOINT_THRESHOLD})
+    con.execute(f"ATTACH '{db}' AS dataset (ROW_GROUP_SIZE {DUCKDB_ROW_GROUP})")
+    con.execute("USE dataset")
+    return con
+
+
+def load_table(con, table: str, parquet: Path) -> None:
+    """A Parquet file into a table of the database (a connection of `duckdb_connect`'s): committed
+    straight to the database file, not through the write-ahead log."""
+    con.execute(f'CREATE TABLE "{table}" AS SELECT * FROM read_parquet(?)', [str(parquet)])
+
+
 def build_dataset(dataset: Path, entries: dict[str, dict], manifest_digest: str) -> dict:
     """Write parquet/ and dataset.duckdb from records/ and the manifest entries; returns row counts.
     The caller holds the dataset's lock (run.py)."""
-    import duckdb
-
     from pipeline.ingest.citations import build_citations
 
     import pyarrow as pa
@@ -214,11 +235,7 @@ def build_dataset(dataset: Path, entries: dict[str, dict], manifest_digest: str)
     spill = dataset / f"{DUCKDB_SPILL}-{os.getpid()}"
 
     def connect(memory: str):
-        con = duckdb.connect(config={"memory_limit": memory, "threads": DUCKDB_THREADS,
-                                     "temp_directory": str(spill)})
-        con.execute(f"ATTACH '{db_tmp}' AS dataset (ROW_GROUP_SIZE {DUCKDB_ROW_GROUP})")
-        con.execute("USE dataset")
-        return con
+        return duckdb_connect(db_tmp, spill, memory)
 
     try:
         # a connection per table: closing it frees what DuckDB kept of the table (its buffer pool
@@ -226,7 +243,7 @@ def build_dataset(dataset: Path, entries: dict[str, dict], manifest_digest: str)
         for t in writers:
             con = connect(DUCKDB_MEMORY)
             try:
-                con.execute(f'CREATE TABLE "{t}" AS SELECT * FROM read_parquet(?)', [str(pdir / f"{t}.parquet")])
+                load_table(con, t, pdir / f"{t}.parquet")
             finally:
                 con.close()
         con = connect(DUCKDB_CITATIONS_MEMORY)
