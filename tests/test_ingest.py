@@ -345,6 +345,32 @@ def test_a_table_loads_straight_into_the_database_file_not_through_its_log(tmp_p
     assert got == [tuple(r.values()) for r in rows] and pq.read_table(tmp_path / "pages.parquet").to_pylist() == rows
 
 
+def test_a_table_larger_than_the_load_limit_is_loaded_with_more_memory(tmp_path):
+    """3,000 distinct pages of 7,000 characters (21 MB) in one partial row group do not fit
+    DUCKDB_MEMORY: the load is tried again at four times the limit, and the rows all arrive."""
+    from pipeline.ingest import dataset as ds_mod
+
+    n, chars = 3_000, 7_000
+    rows = [{"document": f"d{i // 10:04d}", "page": i % 10 + 1, "mode": "text", "mode_reason": None,
+             "confidence": None, "chars": chars,
+             "text": (f"Trang {i}: tỷ lệ bao phủ {i * 7 % 1000}, {i * 13 % 997}. " * (chars // 24))[:chars]}
+            for i in range(n)]
+    w = ds_mod._TableWriter(tmp_path / "pages.parquet", "pages")
+    w.add(rows)
+    w.close()
+    db, limits = tmp_path / "t.duckdb", []
+
+    def connect(memory):
+        limits.append(memory)
+        return ds_mod.duckdb_connect(db, tmp_path / "spill", memory)
+
+    ds_mod.with_memory_headroom(connect, lambda con: ds_mod.load_table(con, "pages", tmp_path / "pages.parquet"),
+                                ds_mod.DUCKDB_MEMORY)
+    assert limits[0] == ds_mod.DUCKDB_MEMORY and len(limits) >= 2  # ran out once, then held
+    assert duckdb.connect(str(db), read_only=True).execute("SELECT count(*), sum(length(text)) FROM pages").fetchone() \
+        == (n, n * chars)
+
+
 def test_a_killed_builds_temporary_files_are_removed_by_the_next(tmp_path):
     from pipeline.ingest import dataset as ds_mod
 

@@ -19,7 +19,7 @@ import os
 import shutil
 import time
 from pathlib import Path
-from typing import Iterable, Optional, Union
+from typing import Callable, Iterable, Optional, Union
 
 from pipeline.files import write_atomic
 from pipeline.ingest.tables import COLUMNS, input_error_row, input_row, record_rows
@@ -45,6 +45,7 @@ BUFFER_BYTES = 8 << 20
 # DUCKDB_SPILL in the dataset, removed when the build ends
 DUCKDB_MEMORY = "16MB"
 DUCKDB_CITATIONS_MEMORY = "64MB"
+DUCKDB_MAX_MEMORY = "1024MB"  # a load that runs out of memory is tried again at 4× its limit, up to this
 DUCKDB_CHECKPOINT_THRESHOLD = "1KB"
 DUCKDB_THREADS = 1
 DUCKDB_ROW_GROUP = 4_096
@@ -180,6 +181,36 @@ def load_table(con, table: str, parquet: Path) -> None:
     con.execute(f'CREATE TABLE "{table}" AS SELECT * FROM read_parquet(?)', [str(parquet)])
 
 
+def _out_of_memory(exc: Exception) -> bool:
+    import duckdb
+
+    text = str(exc).lower()
+    return isinstance(exc, duckdb.OutOfMemoryException) or any(
+        m in text for m in ("could not allocate", "failed to pin", "out of memory"))
+
+
+def _megabytes(limit: str) -> int:
+    return int(limit.upper().removesuffix("MB"))
+
+
+def with_memory_headroom(connect: Callable, work: Callable, memory: str):
+    """work(con) on a connection at `memory`; when DuckDB runs out of it (the commit of a table pins
+    its last, partial row group whole: 2,940 real page texts of 1,000 documents did not fit 16MB),
+    again on a fresh connection at four times the limit, up to DUCKDB_MAX_MEMORY. Memory stays low for
+    the usual archive and the build still completes for one whose rows are larger."""
+    mb = _megabytes(memory)
+    while True:
+        con = connect(f"{mb}MB")
+        try:
+            return work(con)
+        except Exception as exc:
+            if not _out_of_memory(exc) or mb >= _megabytes(DUCKDB_MAX_MEMORY):
+                raise
+            mb = min(4 * mb, _megabytes(DUCKDB_MAX_MEMORY))
+        finally:
+            con.close()
+
+
 def build_dataset(dataset: Path, entries: dict[str, dict], manifest_digest: str) -> dict:
     """Write parquet/ and dataset.duckdb from records/ and the manifest entries; returns row counts.
     The caller holds the dataset's lock (run.py)."""
@@ -241,21 +272,19 @@ def build_dataset(dataset: Path, entries: dict[str, dict], manifest_digest: str)
         # a connection per table: closing it frees what DuckDB kept of the table (its buffer pool
         # holds written blocks until the limit), so tables loaded later do not inherit it
         for t in writers:
-            con = connect(DUCKDB_MEMORY)
-            try:
-                load_table(con, t, pdir / f"{t}.parquet")
-            finally:
-                con.close()
-        con = connect(DUCKDB_CITATIONS_MEMORY)
-        try:
-            counts["citations"] = build_citations(con)
+            with_memory_headroom(connect, lambda con, t=t: load_table(con, t, pdir / f"{t}.parquet"), DUCKDB_MEMORY)
+
+        def citations(con):
+            con.execute("DROP TABLE IF EXISTS citations")  # what a try that ran out of memory left
+            n = build_citations(con)
             cit_tmp = pdir / f".citations.parquet.tmp-{os.getpid()}"
             con.execute(f"COPY citations TO '{cit_tmp}' (FORMAT parquet, COMPRESSION zstd, "
                         f"ROW_GROUP_SIZE {DUCKDB_ROW_GROUP})")
             os.replace(cit_tmp, pdir / "citations.parquet")
             con.execute("CHECKPOINT")
-        finally:
-            con.close()
+            return n
+
+        counts["citations"] = with_memory_headroom(connect, citations, DUCKDB_CITATIONS_MEMORY)
     finally:
         shutil.rmtree(spill, ignore_errors=True)
     os.replace(db_tmp, dataset / DUCKDB)
