@@ -605,28 +605,36 @@ def read_tables(grid: PageGrid, number: int, ocr: Callable, ocr_numerals: Option
     paper = float(np.median(up))
     clean = erase_rules(up, grid.tables)
     out: list[tuple[float, Line]] = []
-    for k, table in enumerate(grid.tables):
-        pieces, done = _cell_pieces(grid, table, clean, thr, paper)
-        order = [pieces[tuple(c)] for c in table.cells if tuple(c) in pieces]
-        texts: dict[tuple, tuple[Optional[str], float]] = {c: (t or None, 90.0) for c, t in done.items()}
-        for image, group, gap in _stacks(order, grid.dpi):
-            found = _texts_from_data(ocr(image), group, gap)
+    # the cells of all the page's tables in one stack (one Tesseract call, and one for the numerals,
+    # a page rather than a table: each call loads the model again); cell boxes do not repeat on a page
+    per_table = [_cell_pieces(grid, table, clean, thr, paper) for table in grid.tables]
+    pieces: dict[tuple, _Piece] = {}
+    texts: dict[tuple, tuple[Optional[str], float]] = {}
+    order: list[_Piece] = []
+    for table, (table_pieces, done) in zip(grid.tables, per_table):
+        pieces.update(table_pieces)
+        texts.update({c: (t or None, 90.0) for c, t in done.items()})
+        order += [table_pieces[tuple(c)] for c in table.cells if tuple(c) in table_pieces]
+    for image, group, gap in _stacks(order, grid.dpi):
+        found = _texts_from_data(ocr(image), group, gap)
+        for i, p in enumerate(group):
+            t, conf = found.get(i, ("", 0.0))
+            t = _clean_cell_text(t)
+            if p.boxes:
+                t = _with_boxes(t or "", p.boxes, p.ink_x) or None
+            texts[p.cell] = (t, conf)
+    again = _numeral_candidates(texts, pieces) if ocr_numerals else []
+    if again:
+        again.sort(key=lambda p: (p.cell[0], p.cell[1]))
+        for image, group, gap in _stacks(again, grid.dpi):
+            found = _texts_from_data(ocr_numerals(image), group, gap)
             for i, p in enumerate(group):
                 t, conf = found.get(i, ("", 0.0))
-                t = _clean_cell_text(t)
-                if p.boxes:
-                    t = _with_boxes(t or "", p.boxes, p.ink_x) or None
-                texts[p.cell] = (t, conf)
-        again = _numeral_candidates(texts, pieces) if ocr_numerals else []
-        if again:
-            again.sort(key=lambda p: (p.cell[0], p.cell[1]))
-            for image, group, gap in _stacks(again, grid.dpi):
-                found = _texts_from_data(ocr_numerals(image), group, gap)
-                for i, p in enumerate(group):
-                    t, conf = found.get(i, ("", 0.0))
-                    t = t.replace(" ", "")
-                    if t and NUMERAL.fullmatch(t) and t != texts[p.cell][0]:
-                        texts[p.cell] = (t, conf)
+                t = t.replace(" ", "")
+                if t and NUMERAL.fullmatch(t) and t != texts[p.cell][0]:
+                    texts[p.cell] = (t, conf)
+    for k, table in enumerate(grid.tables):
+        order = [pieces[tuple(c)] for c in table.cells if tuple(c) in pieces]
         _checkboxes_by_column(texts, table)
         strokes = [p.stroke for p in order if p.stroke]
         usual = statistics.median(strokes) if strokes else None
