@@ -4,11 +4,12 @@
 #   bash scripts/setup.sh
 #
 # - Debian packages: Tesseract with Vietnamese data, DejaVu fonts, Poppler tools, Chromium (headless, for
-#   the review report's browser test)
+#   the review report's browser test), hunspell-vi (the restorer's dictionary)
 #   (apt is skipped when all are installed; `apt-get update` runs only when
 #   something is missing).
 # - .venv with `pip install -e '.[dev]'` (skipped while a stamp keyed on
-#   pyproject.toml, this script and the Python version is current).
+#   pyproject.toml, this script and the Python version is current), and underthesea's wheel in
+#   .venv/wheels (the restorer's source text, read by tools/build_restorer.py and the tests).
 # - A final check that OCR and the Python side work.
 #
 # Idempotent and non-interactive: safe under CI=true with no stdin, as root.
@@ -29,7 +30,9 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 export PIP_NO_INPUT=1
 exec </dev/null
 
-APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie fonts-dejavu-core poppler-utils chromium)  # chromium: the review report's browser test
+# chromium: the review report's browser test; hunspell-vi: what tools/build_restorer.py builds the
+# diacritic restorer from (the tests check the shipped model is what it builds, and its held-out accuracy)
+APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie fonts-dejavu-core poppler-utils chromium hunspell-vi)
 VENV="$ROOT/.venv"
 STAMP="$VENV/.baocao-setup-stamp"
 PYTHON="${PYTHON:-python3}"
@@ -90,6 +93,18 @@ else
   "$VENV/bin/python" -m pip install -q -e '.[dev]' \
     || die "pip install -e '.[dev]' failed"
   printf '%s\n' "$want_stamp" >"$STAMP"
+fi
+
+# ---------------------------------------------------------------- the restorer's source text
+# underthesea's wheel holds the VLSP sentences and word lists the restorer is built from (not installed:
+# only read); kept beside the venv for tools/build_restorer.py and the tests of the shipped model
+WHEELS="$VENV/wheels"
+if compgen -G "$WHEELS/underthesea-9.5.0-*.whl" >/dev/null; then
+  log "underthesea wheel present ($WHEELS)"
+else
+  log "downloading underthesea 9.5.0's wheel to $WHEELS (the restorer's source text)"
+  "$VENV/bin/python" -m pip download -q --no-deps underthesea==9.5.0 -d "$WHEELS" \
+    || die "pip download underthesea==9.5.0 failed"
 fi
 
 # ---------------------------------------------------------------- checks

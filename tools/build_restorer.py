@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 from extractors.restore import MODEL_PATH, canonical, fold, nfc  # noqa: E402
 
 UNDERTHESEA = "underthesea==9.5.0"
+VENV_WHEELS = Path(__file__).resolve().parent.parent / ".venv" / "wheels"
 VLSP_MEMBER = "underthesea/pipeline/pos_tag/models/pos_crf_vlsp2013_20230303/test_output.txt"
 WORDLIST_MEMBERS = {  # tier weight: a word of the 11K list is commoner than one only in the 74K
     "underthesea/corpus/data/Viet11K.txt": 1.0,
@@ -181,8 +182,9 @@ ABBREVIATIONS = ("HĐND", "QĐ", "NĐ", "BCĐ", "ĐKKV", "ĐBQH")
 def find_wheel(explicit: str | None) -> Path:
     if explicit:
         return Path(explicit)
-    for cand in sorted(Path(tempfile.gettempdir()).glob("ut/underthesea-9.5.0-*.whl")):
-        return cand
+    for cand in sorted(VENV_WHEELS.glob("underthesea-9.5.0-*.whl")) + sorted(
+            Path(tempfile.gettempdir()).glob("ut/underthesea-9.5.0-*.whl")):
+        return cand  # scripts/setup.sh downloads it to .venv/wheels
     dest = Path(tempfile.mkdtemp(prefix="underthesea-"))
     subprocess.run(
         [sys.executable, "-m", "pip", "download", "--no-deps", "-q", UNDERTHESEA, "-d", str(dest)],
