@@ -21,12 +21,29 @@ TRAILING_SPECKS = re.compile(r"""
     (?<= [;,.] ) [\s\\|~_`'.:]* $       # after the item's own ';' or '.': an OCR's specks ("Bộ Y tế; \\..")
   | \s+ [\\|~_`'.:\-–]+ $               # specks standing apart at the end ("thành phố ~", "BTG. -")
 """, re.VERBOSE)
-NOISE_CONFIDENCE = 60.0  # a short OCR'd line read with less confidence is a stroke of the signature or seal
 LABEL = re.compile(r"^\s*(?:#+\s*)?n[o0d]i\s*nh\w{0,3}n\s*:?", re.I)  # on the folded key
 
 
 def _ev(ln: Line, raw: str) -> Evidence:
     return Evidence(raw=raw, page=ln.page, box=ln.box, confidence=ln.confidence)
+
+
+STRAY_CONFIDENCE = 60.0  # a short OCR'd line read with less confidence is a stroke of the signature or seal
+MIN_OCR_TEXT_HEIGHT = 4.5  # points: OCR'd text is taller (6-point type and up)
+
+
+def is_stray_line(ln: Line) -> bool:
+    """A line of at most three characters and no letter ("2", "1'"), or an OCR'd line a few points
+    tall or short and read unsure ("Ở", "Mỹ Í"): in the signature zone, a stroke of the drawn
+    signature or the seal as OCR reads it, not a line of the document."""
+    t = ln.text.strip()
+    if len(t) <= 3 and not any(c.isalpha() for c in t):
+        return True
+    if ln.confidence is None:  # a text layer's line: no OCR noise to suspect
+        return False
+    if ln.box is not None and ln.box[3] - ln.box[1] < MIN_OCR_TEXT_HEIGHT:
+        return True  # ink a few points tall: a flourish of the signature ("Ở", "Mỹ Í" 3 pt high)
+    return ln.confidence < STRAY_CONFIDENCE and len(t) <= 6 and not BULLET.match(t)
 
 
 def _position_form(t: str) -> str:
@@ -102,8 +119,7 @@ def recipients_from_lines(lines: list[Line]) -> list[str]:
     prev: Optional[Line] = None
     for ln in lines:
         t = ln.text.strip()
-        if not any(c.isalnum() for c in t) or (len(t) <= 3 and not any(c.isalpha() for c in t)) or (
-                ln.confidence is not None and ln.confidence < NOISE_CONFIDENCE and len(t) <= 6 and not BULLET.match(t)):
+        if not any(c.isalnum() for c in t) or is_stray_line(ln):
             continue  # an OCR's specks between the items ("~", ": :", a signature's stroke read "2" or "Mỹ Í")
         m = LABEL.match(key(t))
         if m:

@@ -12,6 +12,7 @@ from typing import Optional
 
 from extractors import vocabulary as V
 from extractors.keywords import best_match, key
+from extractors.signature import is_stray_line
 from extractors.textnorm import collapse, starts_lower
 from pipeline.document import Block, FootnoteBody, Layout, Line, SourceDoc, TableBlock
 
@@ -190,7 +191,7 @@ def _find_signature_zone(lines: list[Line]) -> Optional[tuple[int, int]]:
             above = _above_in_column(lines, start, j) or lines[j - 1]  # a repeated name may come between
             item_above = BULLET.match(above.text) or id(above) in items_after_name
             recipient_like = BULLET.match(t) or (item_above and not _is_upper_short(t))
-            if key(t) == name_key or _is_stray_mark(t, ln.confidence, ln.box):
+            if key(t) == name_key or is_stray_line(ln):
                 end = j + 1
                 continue
             if left_col and recipient_like and (_zone_line(ln, above) or (item_above and len(t) < 120)):
@@ -230,7 +231,7 @@ def _above_in_column(lines: list[Line], start: int, j: int) -> Optional[Line]:
 
 def _zone_line(ln: Line, prev: Optional[Line]) -> bool:
     t = ln.text.strip()
-    if ln.role == "rule" or not any(c.isalnum() for c in t) or _is_stray_mark(t, ln.confidence, ln.box):
+    if ln.role == "rule" or not any(c.isalnum() for c in t) or is_stray_line(ln):
         return True  # empty, or an OCR's specks ("~", ":", a stroke of the signature read "2") between the zone's lines
     if _is_recipients_label(t) or BULLET.match(t) or _authority_at(t) is not None or _is_filing_item(t):
         return True
@@ -242,21 +243,6 @@ def _zone_line(ln: Line, prev: Optional[Line]) -> bool:
     if prev is not None and BULLET.match(prev.text) and not prev.text.rstrip().endswith((",", ";", ".")):
         return len(t) < 120
     return False
-
-
-def _is_stray_mark(t: str, confidence: Optional[float] = None, box=None) -> bool:
-    """A line of at most three characters and no letter ("2", "1'"), or a short OCR'd line read
-    unsure ("Ở", "Mỹ Í"): in the signature zone, a stroke of the drawn signature or the seal as OCR
-    reads it, not a line of the document."""
-    if len(t) <= 3 and not any(c.isalpha() for c in t):
-        return True
-    if confidence is not None and box is not None and box[3] - box[1] < MIN_OCR_TEXT_HEIGHT:
-        return True  # ink a few points tall: a flourish of the signature ("Ở", "Mỹ Í" 3 pt high)
-    return confidence is not None and confidence < STRAY_CONFIDENCE and len(t) <= 6 and not BULLET.match(t)
-
-
-STRAY_CONFIDENCE = 60.0
-MIN_OCR_TEXT_HEIGHT = 4.5  # points: OCR'd text is taller (6-point type and up)
 
 
 def _is_upper_short(t: str) -> bool:
@@ -284,7 +270,7 @@ def _split_zone(lines: list[Line]) -> tuple[list[Line], list[Line]]:
     signature: list[Line] = []
     for ln in lines:
         t = ln.text.strip()
-        if _is_stray_mark(t, ln.confidence, ln.box):
+        if is_stray_line(ln):
             continue  # a stroke of the signature or seal, read as "2" or "Mỹ Í": in neither list
         at = _authority_at(t)
         if at is not None and at > 0 and (BULLET.match(t) or _is_recipients_label(t)):

@@ -243,8 +243,9 @@ def build_dataset(dataset: Path, entries: dict[str, dict], manifest_digest: str)
             for table, rows in record_rows(rec, sha, rf, paths_of[sha]).items():
                 writers[table].add(rows)
         # one row per input, in a stream: no second copy of the manifest is made
-        writers["inputs"].add(input_row(entries[k]) for k in sorted(entries))
-        writers["errors"].add(r for r in (input_error_row(entries[k]) for k in sorted(entries)) if r)
+        keys = sorted(entries)
+        writers["inputs"].add(input_row(entries[k]) for k in keys)
+        writers["errors"].add(r for r in (input_error_row(entries[k]) for k in keys) if r)
         writers["errors"].add(unreadable)
         for w in writers.values():
             w.close()

@@ -64,6 +64,12 @@ MARK_IS_WORD = 0.5  # a marker covering this share of its word's width is the wh
 SPECK_CONFIDENCE = 25.0  # a word of one or two characters read with less confidence is not text
 
 
+def is_speck(text: str, conf: float) -> bool:
+    """A word Tesseract read from a speck, a stroke of a signature or seal, a rule's remnant ("l",
+    "ề", ":", "|"): one or two characters, no digit ("6." stays), read under SPECK_CONFIDENCE."""
+    return conf < SPECK_CONFIDENCE and len(text) <= 2 and not any(c.isdigit() for c in text)
+
+
 def words_from_tesseract(data: dict, scale: float, marks: Optional[list] = None) -> list[_OcrWord]:
     """Tesseract's image_to_data dict → words with boxes in points (pure; testable on a dict).
     `marks`: ocr_marks.RaisedMark found in the ink; each one's reading is taken out of its word."""
@@ -76,8 +82,8 @@ def words_from_tesseract(data: dict, scale: float, marks: Optional[list] = None)
         conf = float(data["conf"][i])
         if not text or conf < 0:
             continue
-        if conf < SPECK_CONFIDENCE and len(text) <= 2 and i not in by_word and not any(c.isdigit() for c in text):
-            continue  # a speck, a stroke of a signature or a seal read as "l", "ề", ":" (not "6.")
+        if is_speck(text, conf) and i not in by_word:
+            continue
         x, y, w, h = (data[k][i] * scale for k in ("left", "top", "width", "height"))
         word = _OcrWord(text, (x, y, x + w, y + h), conf,
                         (data["block_num"][i], data["par_num"][i], data["line_num"][i]))
@@ -454,8 +460,9 @@ def _mark_breaks_after_short_lines(lines: list[Line]) -> None:
         return
     left = min(ln.box[0] for ln in body)
     right = max(ln.box[2] for ln in body)
+    in_body = {id(ln) for ln in body}  # (a Line compares by value: `in body` would compare every field)
     for prev, ln in zip(lines, lines[1:]):
-        if ln.break_before or ln not in body or prev not in body or prev.page != ln.page:
+        if ln.break_before or id(ln) not in in_body or id(prev) not in in_body or prev.page != ln.page:
             continue
         first = next((c for c in ln.text if c.isalpha()), "")
         if (first.isupper() and prev.box[0] <= left + 2.5 * prev.size

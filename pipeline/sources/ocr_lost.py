@@ -48,8 +48,8 @@ def _band(data: dict, i: int, shape: tuple[int, int]) -> tuple[int, int, int, in
 def reread_lost_words(gray: np.ndarray, data: dict, dpi: float,
                       read_line: Callable[[np.ndarray], Optional[tuple[str, float, tuple[int, int]]]]) -> dict:
     """A copy of Tesseract's data with its lost words read again (`read_line`: OCR of a grey crop as
-    one line → (text, mean confidence, (left, right) of the words in the crop) or None). A re-read keeps the lost word's place in its line;
-    what Tesseract first returned stays under "raw_text"."""
+    one line → (text, mean confidence, (left, right) of the words in the crop) or None). A re-read
+    keeps the lost word's place in its line; what Tesseract first returned stays under "raw_text"."""
     lost = lost_words(data, dpi)
     if not lost or len(lost) > MAX_REREADS:
         return data
@@ -74,23 +74,15 @@ def reread_lost_words(gray: np.ndarray, data: dict, dpi: float,
 
 
 def line_reader(ocr_config: Callable, lang: str) -> Callable[[np.ndarray], Optional[tuple[str, float, tuple[int, int]]]]:
-    """A read_line for reread_lost_words: the crop on a white margin as one line of text (psm 7).
+    """A read_line for reread_lost_words: the crop as one line of text (psm 7, ocr_tables.line_words).
     `ocr_config(image, lang, config)` gives Tesseract's data dict (cached)."""
-    from PIL import Image
+    from pipeline.sources.ocr_tables import line_words
 
-    def read(crop: np.ndarray) -> Optional[tuple[str, float]]:
-        if crop.size == 0:
-            return None
-        img = Image.fromarray(crop.astype(np.uint8))
-        margin = 20
-        canvas = Image.new("L", (img.width + 2 * margin, img.height + 2 * margin), 255)
-        canvas.paste(img, (margin, margin))
-        d = ocr_config(canvas, lang, "--psm 7 --oem 1 -c preserve_interword_spaces=1")
-        words = [(t.strip(), float(c), x - margin, x - margin + w) for t, c, x, w in
-                 zip(d["text"], d["conf"], d["left"], d["width"]) if (t or "").strip() and float(c) >= 0]
+    def read(crop: np.ndarray) -> Optional[tuple[str, float, tuple[int, int]]]:
+        words = line_words(crop, ocr_config, lang, "--psm 7 --oem 1 -c preserve_interword_spaces=1")
         if not words:
             return None
-        extent = (max(0, min(w[2] for w in words)), min(img.width, max(w[3] for w in words)))
+        extent = (max(0, round(min(w[2] for w in words))), min(crop.shape[1], round(max(w[3] for w in words))))
         return " ".join(w[0] for w in words), sum(w[1] for w in words) / len(words), extent
 
     return read

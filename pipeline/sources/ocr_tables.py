@@ -539,14 +539,16 @@ def _stacks(pieces: list[_Piece], dpi: float):
 def _texts_from_data(data: dict, group: list[_Piece], gap: int) -> dict:
     """Tesseract's words on a stack → text and mean confidence per piece (by the band holding the
     word's centre; a band reaches halfway into the gaps around it)."""
+    from pipeline.sources.ocr import is_speck
+
     words: dict[int, list] = {}
     for i, text in enumerate(data["text"]):
         text = nfc(text or "").strip()
         conf = float(data["conf"][i])
         if not text or conf < 0:
             continue
-        if conf < CELL_SPECK_CONFIDENCE and len(text) <= 2 and not any(c.isdigit() for c in text):
-            continue  # a speck or a rule's remnant read as "l", "|", ". l" (as on prose lines)
+        if is_speck(text, conf):
+            continue  # as on prose lines: "Số. l người" has a rule's remnant in it
         cy = data["top"][i] + data["height"][i] / 2
         for k, p in enumerate(group):
             if p.top - gap / 2 <= cy <= p.bottom + gap / 2:
@@ -565,7 +567,6 @@ def _texts_from_data(data: dict, group: list[_Piece], gap: int) -> dict:
 
 
 JUNK = set(".,'`\"·:;_~^°*")  # what specks read as
-CELL_SPECK_CONFIDENCE = 25.0  # as ocr.SPECK_CONFIDENCE: a word of one or two characters read less surely is no text
 
 
 def _clean_cell_text(text: str) -> Optional[str]:
@@ -788,29 +789,37 @@ def tesseract_config_cached(image, lang: str, config: str, timeout: float) -> di
     return image_to_data_cached(image, lang, config, timeout, h.hexdigest())
 
 
-def whitelist_reader(ocr_config: Callable, lang: str, chars: str, min_height: float = 0.0,
-                     min_confidence: float = 0.0) -> Callable[[np.ndarray], Optional[str]]:
-    """read(crop) → what Tesseract reads in a small grey crop as one line of `chars` (psm 7, a white
-    margin; enlarged to `min_height` pixels when smaller), or None when it reads nothing or any word
-    under `min_confidence`. `ocr_config(image, lang, config)` gives Tesseract's data dict (cached)."""
+def line_words(crop: np.ndarray, ocr_config: Callable, lang: str, config: str,
+               min_height: float = 0.0) -> list[tuple[str, float, float, float]]:
+    """Tesseract's words in a small grey crop read as one line (on a white margin; enlarged to
+    `min_height` pixels when smaller): (text, confidence, left, right), x in the crop's pixels.
+    `ocr_config(image, lang, config)` gives Tesseract's data dict (cached)."""
     from PIL import Image
 
+    if crop.size == 0:
+        return []
+    img = Image.fromarray(crop.astype(np.uint8))
+    k = max(1.0, min_height / max(1, img.height))
+    if k > 1:
+        img = img.resize((max(1, round(img.width * k)), max(1, round(img.height * k))), Image.LANCZOS)
+    margin = 20
+    canvas = Image.new("L", (img.width + 2 * margin, img.height + 2 * margin), 255)
+    canvas.paste(img, (margin, margin))
+    d = ocr_config(canvas, lang, config)
+    return [(t.strip(), float(c), (x - margin) / k, (x - margin + w) / k)
+            for t, c, x, w in zip(d["text"], d["conf"], d["left"], d["width"]) if (t or "").strip() and float(c) >= 0]
+
+
+def whitelist_reader(ocr_config: Callable, lang: str, chars: str, min_height: float = 0.0,
+                     min_confidence: float = 0.0) -> Callable[[np.ndarray], Optional[str]]:
+    """read(crop) → what Tesseract reads in a small grey crop as one line of `chars` (psm 7,
+    `line_words`), or None when it reads nothing or any word under `min_confidence`."""
     config = f"--psm 7 --oem 1 -c tessedit_char_whitelist={chars}"
 
     def read(crop: np.ndarray) -> Optional[str]:
-        if crop.size == 0:
+        words = line_words(crop, ocr_config, lang, config, min_height)
+        if not words or min(w[1] for w in words) < min_confidence:
             return None
-        img = Image.fromarray(crop.astype(np.uint8))
-        k = min_height / max(1, img.height)
-        if k > 1:
-            img = img.resize((max(1, round(img.width * k)), max(1, round(img.height * k))), Image.LANCZOS)
-        margin = 20
-        canvas = Image.new("L", (img.width + 2 * margin, img.height + 2 * margin), 255)
-        canvas.paste(img, (margin, margin))
-        d = ocr_config(canvas, lang, config)
-        words = [(t.strip(), float(c)) for t, c in zip(d["text"], d["conf"]) if (t or "").strip() and float(c) >= 0]
-        if not words or min(c for _, c in words) < min_confidence:
-            return None
-        return "".join(t for t, _ in words)
+        return "".join(w[0] for w in words)
 
     return read
