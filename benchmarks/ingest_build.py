@@ -17,7 +17,10 @@ as they would with N distinct documents of that kind. Each N is built in a fresh
 - the row counts and the build's wall seconds.
 
     .venv/bin/python benchmarks/ingest_build.py [--n 100 300 1000 3000] [--repeat 2] [--work DIR]
-                                               [--source DATASET] [--out benchmarks/ingest_build.json]
+                                               [--source DATASET] [--repeated-texts] [--name NAME]
+                                               [--out benchmarks/ingest_build.json]
+
+The results are added to --out under NAME (default: "latest"); the rounds already there are kept.
 """
 from __future__ import annotations
 
@@ -56,20 +59,32 @@ def make_source(work: Path) -> Path:
     return src
 
 
-def make_dataset(source: Path, ds: Path, n: int) -> None:
-    """N records hard-linked from the source's, under fake names, with a manifest line each."""
+def distinct_copy(rec: dict, i: int) -> bytes:
+    """The record's JSON with every page text prefixed by copy number i: no page equals another's."""
+    pages = [{**p, "text": f"Bản sao {i}. {p['text']}" if p.get("text") else p.get("text")}
+             for p in rec.get("pages") or []]
+    return json.dumps({**rec, "pages": pages}, ensure_ascii=False).encode("utf-8")
+
+
+def make_dataset(source: Path, ds: Path, n: int, repeated: bool = False) -> None:
+    """N records from the source's under fake names, with a manifest line each: copies whose page texts
+    are distinct, or (`repeated`) hard links of the originals."""
     from pipeline.ingest.dataset import record_file
     from pipeline.ingest.manifest import Manifest, compact_text
 
     originals = sorted((e for e in Manifest(source).load().values()
                         if e.get("record") and e["status"] in ("done", "partial")), key=lambda e: e["input"])
+    records = {e["record"]: json.loads((source / e["record"]).read_text(encoding="utf-8")) for e in originals}
     shutil.rmtree(ds, ignore_errors=True)
     (ds / "records").mkdir(parents=True)
     entries = {}
     for i in range(n):
         e = dict(originals[i % len(originals)])
         sha = hashlib.sha256(f"{e['sha256']} copy {i}".encode()).hexdigest()
-        os.link(source / e["record"], ds / record_file(sha))
+        if repeated:
+            os.link(source / e["record"], ds / record_file(sha))
+        else:
+            (ds / record_file(sha)).write_bytes(distinct_copy(records[e["record"]], i))
         e.update(input=f"/bench/copy{i:05d}{e['input']}", sha256=sha, record=record_file(sha), container=None)
         entries[e["input"]] = e
     (ds / "manifest.jsonl").write_bytes(compact_text(entries))
@@ -153,6 +168,8 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=2, help="fresh builds per N (each a new process)")
     ap.add_argument("--work", default=None)
     ap.add_argument("--source", default=None, help="a dataset whose records are copied (default: samples/)")
+    ap.add_argument("--repeated-texts", action="store_true", help="hard-link the records: every copy's pages repeat")
+    ap.add_argument("--name", default="latest", help="the key of this round in --out")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "ingest_build.json"))
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -163,12 +180,14 @@ def main() -> int:
     work.mkdir(parents=True, exist_ok=True)
     source = Path(a.source) if a.source else make_source(work)
     git = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    result = {"measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "code": git, "machine": {
+    result = {"measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "code": git,
+              "texts": "repeated (hard links)" if a.repeated_texts else "distinct (each copy's pages prefixed)",
+              "machine": {
         "cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(),
         "python": platform.python_version(), "load_avg_start": round(os.getloadavg()[0], 2)}, "runs": []}
     for n in a.n:
         ds = work / f"ds-{n}"
-        make_dataset(source, ds, n)
+        make_dataset(source, ds, n, a.repeated_texts)
         for rep in range(a.repeat):
             for p in (ds / "parquet", ds / "dataset.duckdb", ds / "summary.json"):
                 shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
@@ -196,7 +215,10 @@ def main() -> int:
               f"| {summary[n]['baseline_mb']} | {runs[0]['manifest_mb']} | {runs[0]['manifest_bytes_per_entry']} "
               f"| {runs[0].get('row_groups', '')} | {statistics.median(r['build_s'] for r in runs):.1f} |")
     print(f"load average {result['machine']['load_avg_start']} at start, {result['machine']['load_avg_end']} at end")
-    Path(a.out).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    out = Path(a.out)
+    rounds = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+    rounds[a.name] = result
+    out.write_text(json.dumps(rounds, indent=2) + "\n", encoding="utf-8")
     return 0
 
 
