@@ -883,14 +883,37 @@ UNCERTAIN_BELOW = 96.0  # Tesseract word confidence under which a word's diacrit
 REPAIR_CONFIDENCE = 0.95  # the restorer's own confidence needed to change one
 
 
+def _marks_may_change(word: str) -> bool:
+    """Whether restoring a line could give `word` other marks: it has marks (a word the restorer
+    cannot read comes back as folded, without them), it is a capitalized abbreviation ("HDND" →
+    "HĐND"), or some syllable of the model has its letters with other marks. A word for which this
+    is False comes out of `repair_uncertain_words` as it went in."""
+    m = model()
+    for kind, tok, _ in _tokenize(nfc(word)):
+        if kind != "word":
+            continue
+        if _has_marks(tok) or len(tok) >= 2 and tok.isupper():
+            return True
+        own = canonical(tok)
+        if any(m.tokens[idx] != own for idx in m.candidates.get(fold(tok), ())):
+            return True
+    return False
+
+
 def repair_uncertain_words(words: list[str], confidences: list[float]) -> list[str]:
     """The words of one OCR'd line with the diacritics of the doubtful ones (confidence under
     UNCERTAIN_BELOW) replaced by what the restorer reads from the whole line stripped of its marks,
     where it is sure: "TRIỂN KHAI THỤC(26) HIỆN" → "THỰC". Only marks change, never letters, and
     words the OCR was sure of stay as read (the restorer is right on 97.8% of syllables, Tesseract
     on more)."""
-    if not any(c < UNCERTAIN_BELOW for c in confidences):
-        return list(words)
+    doubtful = [w for w, c in zip(words, confidences) if c < UNCERTAIN_BELOW and len(fold(w)) == len(w)]
+    if not any(_marks_may_change(w) for w in doubtful):
+        return list(words)  # nothing the line's restoration could change (~5 ms a line saved)
+    return _repair_from_line(words, confidences)
+
+
+def _repair_from_line(words: list[str], confidences: list[float]) -> list[str]:
+    """`repair_uncertain_words` without its shortcut: the whole line restored."""
     spans, pos = [], 0
     for w in words:
         spans.append((pos, pos + len(fold(w))))

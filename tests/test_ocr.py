@@ -465,3 +465,15 @@ def test_a_short_line_ends_its_paragraph_under_ocr():
              ln("Cơ sở y tế nhà nước,", 85, 260, 230), ln("Cơ sở y tế tư nhân và các đơn vị liên quan", 85, 553, 250)]
     _mark_breaks_after_short_lines(lines)
     assert [x.break_before for x in lines] == [True, False, True, False, True, False, False, False]
+
+
+def test_pytesseract_is_imported_without_pandas():
+    """pytesseract imports pandas (a quarter of a page's Tesseract time) for an output baocao never
+    asks for: the OCR imports it without, and pandas still imports afterwards."""
+    import subprocess
+
+    code = ("import sys; from pipeline.sources.ocr import pytesseract_module; t = pytesseract_module(); "
+            "assert 'pandas' not in sys.modules, 'pandas imported'; assert t.image_to_data; "
+            "import pandas; assert pandas.DataFrame; print('ok')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr

@@ -268,3 +268,18 @@ def test_cell_text_without_specks_read_as_letters():
             "top": [100] * 5, "height": [20] * 5, "block_num": [1] * 5, "par_num": [1] * 5, "line_num": [1] * 5}
     got = T._texts_from_data(data, [SimpleNamespace(top=95, bottom=125)], 10)
     assert got[0][0] == "Số. người chưa 1"
+
+
+def test_components_are_the_8_connected_blobs_with_their_areas_and_boxes():
+    from pipeline.sources.ocr_tables import _components, components_array
+
+    mask = np.zeros((12, 16), dtype=bool)
+    mask[1:4, 1:3] = True             # a 3x2 block
+    mask[4, 3] = True                 # touching it diagonally: the same blob
+    mask[8:10, 10:15] = True          # a bar
+    mask[0, 15] = True                # a speck in a corner
+    arr = components_array(mask)
+    assert arr.dtype == np.int64 and arr.shape == (3, 5)
+    assert sorted(map(tuple, arr.tolist())) == sorted([(7, 1, 1, 4, 5), (10, 10, 8, 15, 10), (1, 15, 0, 16, 1)])
+    assert _components(mask) == [tuple(r) for r in arr.tolist()]
+    assert components_array(np.zeros((5, 5), dtype=bool)).shape == (0, 5)

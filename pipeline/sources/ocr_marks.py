@@ -18,8 +18,8 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from pipeline.sources.ocr_tables import (BRIDGE, H_MIN_RUN, MAX_THICKNESS, _components, long_runs, otsu_threshold,
-                                         rules_from_runs)
+from pipeline.sources.ocr_tables import (BRIDGE, H_MIN_RUN, MAX_THICKNESS, _components, components_array, long_runs,
+                                         otsu_threshold, rules_from_runs)
 
 # ---- the footnote rule --------------------------------------------------------------------------
 
@@ -156,7 +156,7 @@ def find_raised_marks(gray: np.ndarray, data: dict, read_digits: Callable[[np.nd
         mask = gray < otsu_threshold(gray)
     marks: list[RaisedMark] = []
     candidates = 0
-    page_blobs = np.array(_components(mask), dtype=np.int64).reshape(-1, 5)  # labelled once for the page
+    page_blobs = components_array(mask)  # labelled once for the page
     for idx in _tesseract_lines(data).values():
         x0 = min(data["left"][i] for i in idx)
         y0 = min(data["top"][i] for i in idx)

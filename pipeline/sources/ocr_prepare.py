@@ -90,7 +90,9 @@ def osd(image, timeout: float = OSD_TIMEOUT) -> tuple[int, Optional[float], Opti
     """Tesseract OSD on the page: (degrees to turn the image clockwise to make it upright,
     confidence, why there is no answer). A page with too few characters has no answer (0, None,
     reason); a Tesseract failure or timeout is an answer too: (0, None, the failure)."""
-    import pytesseract
+    from pipeline.sources.ocr import pytesseract_module
+
+    pytesseract = pytesseract_module()
 
     cached = _osd_cache(image)
     if cached and cached.get("answer"):
