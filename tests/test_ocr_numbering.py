@@ -67,6 +67,18 @@ def test_a_doubtful_dash_before_a_heading_number_is_a_speck():
     assert N.fix_heading_numbers(GRAY, d, lambda crop: None)["text"] == ["-", "Các"]
 
 
+@pytest.mark.parametrize("words, expected", [
+    ([("-1.5.", 88, 300, 75), ("Những", 95, 393, 113)], ["1.5.", "Những"]),  # a speck glued to the number
+    ([("–2.", 80, 300, 40), ("Tổ", 96, 350, 30)], ["2.", "Tổ"]),
+    ([("-1.5", 88, 300, 60), ("triệu", 95, 370, 60)], ["-1.5", "triệu"]),  # a sentence: lower case after
+    ([("-", 93, 280, 10), ("1.", 90, 300, 20), ("Các", 96, 330, 40)], ["-", "1.", "Các"]),  # a bullet, apart
+    ([("-Các", 90, 300, 60), ("cơ", 96, 370, 30)], ["-Các", "cơ"]),  # no number
+])
+def test_a_speck_glued_to_a_heading_number_is_taken_off(words, expected):
+    d = data_of(words)
+    assert N.fix_heading_numbers(GRAY, d, lambda crop: None)["text"] == expected
+
+
 @pytest.mark.needs_tesseract
 def test_real_reread_of_a_bold_heading_number(tmp_path, monkeypatch):
     monkeypatch.setenv("BAOCAO_CACHE", str(tmp_path))

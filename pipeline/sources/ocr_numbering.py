@@ -30,6 +30,7 @@ I_LIKE = re.compile(r"""
 DOUBT_BELOW = 70.0  # Tesseract confidence under which a line's first word is read again
 NUMBER_CHARS = "0123456789IVXL.)"
 SPECK_DASH_BELOW = 50.0
+GLUED_SPECKS = "-–—_~.,'`"  # read glued to a heading number's first digit: specks, not a sign
 
 
 def first_words(data: dict) -> list[tuple[int, Optional[int]]]:
@@ -75,6 +76,10 @@ def fix_heading_numbers(gray: np.ndarray, data: dict, read: Callable[[np.ndarray
                 out["text"][first] = ""  # a speck before a heading number ("- 2. Tổ chức")
                 first, text, conf = second, data["text"][second].strip(), float(data["conf"][second])
         nxt = _next_word(data, first)
+        if text[:1] in GLUED_SPECKS and HEADING_NUMBER.match(text[1:]) and nxt[:1].isupper():
+            # a speck read into the number ("-1.5. Những khó khăn"): no heading number has a sign
+            out["text"][first] = text = text[1:]
+            continue
         x, y, bw, bh = (data[k][first] for k in ("left", "top", "width", "height"))
         # a tight crop: the lines above and below must not lend it their ink
         crop = gray[max(0, y - 2):min(h, y + bh + 2), max(0, x - 4):min(w, x + bw + 4)]
