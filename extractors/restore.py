@@ -233,6 +233,10 @@ class _Model:
     def lm(self, a: int, b: int, cap: bool) -> float:
         """log P(b | a): Witten-Bell over syllable bigrams; a bonus for a place name before a
         capitalized token (`cap`)."""
+        if a == CUT:
+            return self.log_pu[b]  # no left context: what the model knows of b alone
+        if b == CUT:
+            return 0.0
         ck = (a, b, cap)
         hit = self._lm_cache.get(ck)
         if hit is not None:
@@ -253,6 +257,10 @@ class _Model:
 
 
 PLACE_BONUS = 2.0  # log-bonus of a place-name bigram before a capitalized token
+# A cut between two pieces of text read apart (cells of a table row, rows): the next token is read
+# without left context, by its unigram probability, not as a sentence start (<s>: VLSP's sentences
+# start with "Sở", "Ngay"... far more than a table's cells do).
+CUT = -1
 
 _MODEL: Optional[_Model] = None
 _MODEL_LOCK = threading.Lock()
@@ -718,6 +726,8 @@ def restore_text(text: str) -> RestoredText:
         if kind == "space":
             if tok.count("\n") >= 2:
                 positions.append((-1, [(bos, 0.0)], False))
+            elif _is_cut(tok, toks[i - 1][0] if i else None):
+                positions.append((-1, [(CUT, 0.0)], False))
             continue
         if kind == "num":
             positions.append((-1, [(num, 0.0)], False))
@@ -780,6 +790,16 @@ def restore_text(text: str) -> RestoredText:
             if kind == "word":
                 details.append(Token(tok, tok, 1.0, start, start + len(tok)))
     return RestoredText(text="".join(out_parts), raw=raw, tokens=tuple(details), ocr=ocr)
+
+
+def _is_cut(space: str, prev_kind: Optional[str]) -> bool:
+    """Does this space (after a token of `prev_kind`) cut what the syllable model reads across? A tab (the
+    cells of a table row are separate labels: "Tuyen huyen<TAB>433.710<NL><TAB>Tuyen xa" is not read
+    as "433.710 Tuyên xã"), and a line break after anything but a word (after a number, a colon, a
+    stop: a new row or sentence; after a word it may be prose wrapped mid-sentence)."""
+    if "\t" in space:
+        return True
+    return "\n" in space and prev_kind != "word"
 
 
 def _in_code(toks: list[tuple[str, str, int]], i: int) -> bool:
