@@ -88,6 +88,10 @@ EXAMPLES = [
     # numbers, codes and abbreviations untouched
     ("85,1%; 182.330; 28/6/2022; 284/KH-UBND; BHYT, BHXH, UBND, MTTQ", "85,1%; 182.330; 28/6/2022; 284/KH-UBND; BHYT, BHXH, UBND, MTTQ"),
     ("So: 12/BC-UBND", "Số: 12/BC-UBND"),
+    # around an abbreviation, words are read as around its expansion ("đóng bảo hiểm y tế")
+    ("nguoi dan dong BHYT", "người dân đóng BHYT"),
+    ("do Co quan BHXH dong", "do Cơ quan BHXH đóng"),
+    ("Tong thu BHYT so voi ke hoach", "Tổng thu BHYT so với kế hoạch"),
     # a table's cells and rows are read apart: a tab or a line break after a number cuts the context
     ("\tTuyen huyen\t433.710\n\tTuyen xa\t181.046", "\tTuyến huyện\t433.710\n\tTuyến xã\t181.046"),
     ("Kiem tra\t\tSo ket, tong ket", "Kiểm tra\t\tSơ kết, tổng kết"),  # not a sentence start ("Sở")

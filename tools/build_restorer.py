@@ -172,6 +172,17 @@ DOMAIN_PHRASES = (
     "Trung tâm Thông tin", "Lãnh đạo Văn phòng", "các Phó Chủ tịch", "Chánh Văn phòng", "Phó Chánh Văn phòng",
 )
 
+# Abbreviations the reports use for their terms, and what they stand for: a sentence or phrase with
+# the expansion also counts, once, for the bigrams the abbreviation would make in its place ("mức
+# đóng bảo hiểm y tế" gives (đóng, BHYT)), so that the words around an abbreviation are read as they
+# are read around its expansion ("no dong BHYT": "nợ đóng", not "nó động"), without the expansion's
+# own syllables misleading the next word ("BHXH đóng" is not "hội đồng").
+ABBREVIATION_EXPANSIONS = {
+    "BHYT": "bảo hiểm y tế", "BHXH": "bảo hiểm xã hội", "UBND": "ủy ban nhân dân", "HĐND": "hội đồng nhân dân",
+    "MTTQ": "mặt trận tổ quốc", "BCĐ": "ban chỉ đạo", "TW": "trung ương", "XHCN": "xã hội chủ nghĩa",
+    "ĐBQH": "đại biểu quốc hội",
+}
+
 # Abbreviations whose Đ an ASCII text loses (beside the vocabulary's): generic, no place names.
 ABBREVIATIONS = ("HĐND", "QĐ", "NĐ", "BCĐ", "ĐKKV", "ĐBQH")
 
@@ -294,6 +305,21 @@ def abbreviation_tokens(texts: list[str], train: list[list[str]]) -> frozenset[s
     seen = Counter(p for sent in train for tok in sent for p in tok.split() if is_abbrev(p))
     out.update(p for p, n in seen.items() if n >= 3)
     return frozenset(out)
+
+
+def abbreviation_bigrams(seq: list[str], expansions: dict[str, tuple[str, ...]]) -> list[tuple[str, str]]:
+    """The bigrams an abbreviation makes where its expansion stands in `seq` (an LM token sequence):
+    (before, BHYT) and (BHYT, after) for "... đóng bảo hiểm y tế cho ..."."""
+    out = []
+    for abbreviation, words in expansions.items():
+        n = len(words)
+        for i in range(len(seq) - n + 1):
+            if tuple(seq[i:i + n]) == words:
+                if i > 0:
+                    out.append((seq[i - 1], abbreviation))
+                if i + n < len(seq):
+                    out.append((abbreviation, seq[i + n]))
+    return out
 
 
 def word_syllables(word: str) -> list[str] | None:
@@ -425,6 +451,8 @@ def build(wheel: Path, hunspell: Path | None, use_crf: bool = True) -> dict:
     big: Counter = Counter()
     prop: Counter = Counter()
 
+    expansions = {a: tuple(canonical(w) for w in e.split()) for a, e in ABBREVIATION_EXPANSIONS.items() if a in abbr}
+
     # 2. VLSP sentences (training part).
     for sent in train:
         seq = [BOS] + lm_tokens(sent, syl, abbr) + [BOS]
@@ -432,6 +460,8 @@ def build(wheel: Path, hunspell: Path | None, use_crf: bool = True) -> dict:
             uni[t] += 1
         for a, b in zip(seq, seq[1:]):
             big[(a, b)] += 1
+        for pair in abbreviation_bigrams(seq, expansions):
+            big[pair] += 1
 
     # 3. Word lists: within-word bigrams, weighted by the commonest tier a word is in.
     tier: dict[tuple[str, ...], float] = {}
@@ -455,6 +485,8 @@ def build(wheel: Path, hunspell: Path | None, use_crf: bool = True) -> dict:
                     uni[s] += W_VOCAB_UNIGRAM
             for a, b in zip(run, run[1:]):
                 big[(a, b)] += W_VOCAB_BIGRAM
+            for pair in abbreviation_bigrams(run, expansions):
+                big[pair] += W_VOCAB_BIGRAM
 
     # 5. Gazetteer: place names as syllable sequences (their own table).
     for name in gaz:
