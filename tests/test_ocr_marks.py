@@ -149,6 +149,19 @@ def test_footnote_rule(rules, found):
         assert got[0]["top"] == pytest.approx(1800 * 72 / DPI, abs=1.5)
 
 
+def test_footnote_rule_broken_in_turn_on_two_rows_is_found():
+    """A thin rule of a 300-dpi bilevel scan read at 200 dpi straddles two pixel rows: each row has
+    its ink broken every few pixels (gaps of 4 px, more than a rule's bridged breaks), where the
+    other row has it."""
+    m = np.zeros((2339, 1654), dtype=bool)
+    for x in range(236, 670, 10):
+        m[2061, x:x + 6] = True  # ink 6, gap 4 ...
+        m[2062, x + 5:x + 11] = True  # ... the gap inked on the row below
+    got = M.footnote_rules(m, DPI, 72 / DPI)
+    assert len(got) == 1 and got[0]["x0"] == pytest.approx(236 * 72 / DPI, abs=1)
+    assert len(M.footnote_rules(np.where(np.arange(2339)[:, None] == 2061, m, False), DPI, 72 / DPI)) == 0
+
+
 def _line(text, top, size):
     return Line(text=text, page=1, box=(80, top, 500, top + size), size=size)
 

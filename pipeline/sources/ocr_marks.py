@@ -35,8 +35,12 @@ def footnote_rules(mask: np.ndarray, dpi: float, points_per_pixel: float) -> lis
     h, w = mask.shape
     lo = int(RULE_BELOW * h)  # only the lower part of the page is searched, for horizontal rules only
     gap = max(1, round(BRIDGE * dpi))
+    # each row OR the row above: a thin rule resampled (a 300-dpi bilevel scan read at 200 dpi)
+    # straddles two pixel rows, its ink broken every few pixels in each, never in both
+    lower = mask[lo:].copy()
+    lower[1:] |= mask[lo:-1]
     out = []
-    for r in rules_from_runs(*long_runs(mask[lo:], round(H_MIN_RUN * dpi), gap), gap,
+    for r in rules_from_runs(*long_runs(lower, round(H_MIN_RUN * dpi), gap), gap,
                              max(3, round(MAX_THICKNESS * dpi))):
         length = r.end - r.start
         if MIN_RULE_SHARE * w < length < MAX_RULE_SHARE * w:
