@@ -10,7 +10,9 @@ as they would with N distinct documents of that kind. Each N is built in a fresh
 (`--child`), which reports:
 
 - `baseline_mb`: its resident set after importing duckdb, pyarrow and pipeline.ingest (before any work);
-- `manifest_mb`: after loading the manifest (`Manifest.load`), and the bytes per entry (tracemalloc);
+- `manifest_mb`: after loading the manifest (`Manifest.load`), and the bytes per entry (tracemalloc),
+  which is then dropped, as the driver drops it (`Manifest.release`) before the build, which streams
+  the compacted manifest.jsonl;
 - `peak_mb`: ru_maxrss of the whole child (the build's peak, imports included), and per phase, from a
   thread sampling /proc/self/statm every 5 ms: the Parquet files (`parquet_mb`), each DuckDB
   statement (CREATE TABLE per table, citations, COPY, CHECKPOINT);
@@ -110,6 +112,7 @@ def child(ds: Path) -> dict:
     out["manifest_entries"] = len(entries)
     out["manifest_bytes_per_entry"] = round(held / max(1, len(entries)))
     out["manifest_mb"] = rss() / MB
+    del entries, m  # as the driver does (Manifest.release): the build streams manifest.jsonl
     manifest_digest = digest((ds / "manifest.jsonl").read_bytes())
 
     phase = ["parquet"]
@@ -140,16 +143,23 @@ def child(ds: Path) -> dict:
             self.con.close()
 
     connect = duckdb.connect
-    duckdb.connect = lambda *a, **k: Con(connect(*a, **k))
+    limits: list[str] = []  # each connection's memory_limit: a load that ran out of memory is retried at 4×
+
+    def recording_connect(*a, **k):
+        limits.append((k.get("config") or {}).get("memory_limit"))
+        return Con(connect(*a, **k))
+
+    duckdb.connect = recording_connect
     th = threading.Thread(target=sample, daemon=True)
     th.start()
     t0 = time.perf_counter()
-    counts = dataset_mod.build_dataset(ds, entries, manifest_digest)
+    counts = dataset_mod.build_dataset(ds, manifest_digest)
     out["build_s"] = round(time.perf_counter() - t0, 2)
     stop.set()
     th.join()
     out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out["phases_mb"] = {k: round(v / MB, 1) for k, v in peaks.items()}
+    out["duckdb_memory_limits"] = {m: limits.count(m) for m in dict.fromkeys(limits)}
     out["rows"] = counts
     out["parquet_bytes"] = sum(p.stat().st_size for p in (ds / "parquet").glob("*.parquet"))
     out["duckdb_bytes"] = (ds / "dataset.duckdb").stat().st_size

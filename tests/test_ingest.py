@@ -345,16 +345,19 @@ def test_a_table_loads_straight_into_the_database_file_not_through_its_log(tmp_p
     assert got == [tuple(r.values()) for r in rows] and pq.read_table(tmp_path / "pages.parquet").to_pylist() == rows
 
 
-def test_a_table_larger_than_the_load_limit_is_loaded_with_more_memory(tmp_path):
-    """3,000 distinct pages of 7,000 characters (21 MB) in one partial row group do not fit
-    DUCKDB_MEMORY: the load is tried again at four times the limit, and the rows all arrive."""
+def distinct_pages(n: int, chars: int) -> list[dict]:
+    """n rows of `pages`, each a distinct text of `chars` characters (no two share a dictionary entry)."""
+    return [{"document": f"d{i // 10:04d}", "page": i % 10 + 1, "mode": "text", "mode_reason": None,
+             "confidence": None, "chars": chars,
+             "text": (f"Trang {i}: tỷ lệ bao phủ {i * 7 % 1000}, {i * 13 % 997}. " * (chars // 24 + 1))[:chars]}
+            for i in range(n)]
+
+
+def load_pages(tmp_path: Path, rows: list[dict]) -> list[str]:
+    """The rows written as the build writes `pages`, loaded as it loads a table; the memory limit of
+    each try (a load that runs out of memory is tried again at four times the limit)."""
     from pipeline.ingest import dataset as ds_mod
 
-    n, chars = 3_000, 7_000
-    rows = [{"document": f"d{i // 10:04d}", "page": i % 10 + 1, "mode": "text", "mode_reason": None,
-             "confidence": None, "chars": chars,
-             "text": (f"Trang {i}: tỷ lệ bao phủ {i * 7 % 1000}, {i * 13 % 997}. " * (chars // 24))[:chars]}
-            for i in range(n)]
     w = ds_mod._TableWriter(tmp_path / "pages.parquet", "pages")
     w.add(rows)
     w.close()
@@ -366,9 +369,69 @@ def test_a_table_larger_than_the_load_limit_is_loaded_with_more_memory(tmp_path)
 
     ds_mod.with_memory_headroom(connect, lambda con: ds_mod.load_table(con, "pages", tmp_path / "pages.parquet"),
                                 ds_mod.DUCKDB_MEMORY)
+    got = duckdb.connect(str(db), read_only=True).execute("SELECT count(*), sum(length(text)) FROM pages").fetchone()
+    assert got == (len(rows), sum(r["chars"] for r in rows))
+    return limits
+
+
+def test_row_groups_are_bounded_in_bytes_so_dense_pages_load_within_the_fixed_limit(tmp_path):
+    """3,000 distinct pages of 9,000 characters (32 MB, about three times the samples' mean page):
+    no Parquet row group holds much more than ROW_GROUP_BYTES, no DuckDB row group more than 2,048
+    pages, so DuckDB loads them at DUCKDB_MEMORY, the first try. With 4,096-row DuckDB row groups, or
+    with row groups of pages cut only by the 8 MiB budget all tables share, the load ran out of 16MB
+    and was tried again at 64MB: what a load needs grew with the table."""
+    import pyarrow.parquet as pq
+
+    from pipeline.ingest import dataset as ds_mod
+
+    rows = distinct_pages(3_000, 9_000)
+    assert load_pages(tmp_path, rows) == [ds_mod.DUCKDB_MEMORY]
+    f = pq.ParquetFile(tmp_path / "pages.parquet")
+    largest_row = max(ds_mod.row_bytes(r) for r in rows)
+    sizes = [f.read_row_group(i).nbytes for i in range(f.metadata.num_row_groups)]
+    assert len(sizes) > 10 and max(sizes) <= ds_mod.ROW_GROUP_BYTES + ds_mod.STAGE_BYTES * 2 + largest_row * 2
+    assert ds_mod.DUCKDB_ROW_GROUP == 2_048  # the least DuckDB allows (its vector size)
+
+
+def test_prose_columns_carry_no_statistics_in_the_parquet_metadata(tmp_path):
+    """A page text's min and max (up to 4 KB each a row group, held by the writer until it closes)
+    are left out of the metadata; the numbers and keys keep theirs."""
+    import pyarrow.parquet as pq
+
+    from pipeline.ingest import dataset as ds_mod
+
+    w = ds_mod._TableWriter(tmp_path / "pages.parquet", "pages")
+    w.add(distinct_pages(50, 5_000))
+    w.close()
+    rg = pq.ParquetFile(tmp_path / "pages.parquet").metadata.row_group(0)
+    stats = {rg.column(i).path_in_schema: rg.column(i).statistics for i in range(rg.num_columns)}
+    assert stats["text"] is None and stats["mode_reason"] is None
+    assert stats["page"].min == 1 and stats["page"].max == 10 and stats["document"].min == "d0000"
+
+
+def test_pages_denser_than_the_load_limit_holds_are_loaded_with_more_memory(tmp_path):
+    """2,200 distinct pages of 24,000 characters (53 MB; 2,048 of them fill a DuckDB row group, which
+    the load holds) do not fit DUCKDB_MEMORY: the load is tried again at four times the limit, and the
+    rows all arrive."""
+    from pipeline.ingest import dataset as ds_mod
+
+    limits = load_pages(tmp_path, distinct_pages(2_200, 24_000))
     assert limits[0] == ds_mod.DUCKDB_MEMORY and len(limits) >= 2  # ran out once, then held
-    assert duckdb.connect(str(db), read_only=True).execute("SELECT count(*), sum(length(text)) FROM pages").fetchone() \
-        == (n, n * chars)
+
+
+def test_the_build_streams_the_compacted_manifest_and_refuses_a_journal(tmp_path):
+    from pipeline.ingest.manifest import MANIFEST, compacted_entries
+
+    m = Manifest(tmp_path)
+    m.append([entry(input=f"/in/{name}", kind="file", status="done") for name in ("b.txt", "a.txt")])
+    m.close()
+    with pytest.raises(ValueError, match="not compacted"):
+        list(compacted_entries(tmp_path))  # a journal: appended in arrival order
+    m.compact()
+    assert [e["input"] for e in compacted_entries(tmp_path)] == ["/in/a.txt", "/in/b.txt"]
+    m.release()
+    assert m.entries == {} and (tmp_path / MANIFEST).exists()
+    assert list(compacted_entries(tmp_path / "nothing")) == []
 
 
 def test_a_killed_builds_temporary_files_are_removed_by_the_next(tmp_path):

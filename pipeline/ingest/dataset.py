@@ -28,27 +28,37 @@ RECORDS, PARQUET, DUCKDB, SUMMARY, LOG = "records", "parquet", "dataset.duckdb",
 TABLES = tuple(COLUMNS)
 # A table's rows are staged as Python values until STAGE_ROWS rows or STAGE_BYTES of their values (page
 # texts are long: a row of `pages` holds a whole page), then kept as an Arrow record batch (compact);
-# when the batches of all tables together pass BUFFER_BYTES, the table holding the most is written out
-# as one Parquet row group. Row groups are thus large (few: a writer keeps each one's metadata until it
-# closes) and what is buffered is bounded by one budget, not one per table.
-STAGE_ROWS = 1_000
-STAGE_BYTES = 256 << 10
-BUFFER_BYTES = 8 << 20
+# a table's batches are written out as one Parquet row group when they pass ROW_GROUP_BYTES, or, when
+# the batches of all tables together pass BUFFER_BYTES, the table holding the most is. What is buffered
+# is bounded by one budget, not one per table, and a small one: 100 documents already fill it (~13 MB
+# of Arrow values), so a larger archive buffers no more than a small one (at 8 MiB the build's peak
+# grew ~9 MB from 100 to 1,000 documents). No row group holds more than about ROW_GROUP_BYTES of
+# values, so what DuckDB's reader holds of one does not grow with the archive either (a row group of
+# 7 MB of distinct page texts did not load at 8MB).
+STAGE_ROWS = 256
+STAGE_BYTES = 64 << 10
+ROW_GROUP_BYTES = 1 << 20
+BUFFER_BYTES = 2 << 20
 # DuckDB's buffer pool (its own default is 80% of RAM): DUCKDB_MEMORY while a table is loaded, each in a
 # connection of its own (its commit pins the table's last, partial row group whole: 1,748 page texts,
 # 8.5 MB, failed at 12MB); DUCKDB_CITATIONS_MEMORY for the citations join and sort (a synthetic 100,000
 # documents and 1.4 million references ran out of memory at 32MB). A commit of more than
 # DUCKDB_CHECKPOINT_THRESHOLD of changes writes its rows straight into the database file instead of
 # first copying them into the write-ahead log (at 300 records the log's copy of `pages` was the build's
-# peak: 245 MB, 231 without). One thread; tables stored in row groups of DUCKDB_ROW_GROUP rows (a load holds the row
-# group it fills: 4,096 rows of page texts, not DuckDB's 122,880); what does not fit spills to
-# DUCKDB_SPILL in the dataset, removed when the build ends
+# peak: 245 MB, 231 without). One thread; tables stored in row groups of DUCKDB_ROW_GROUP rows, the
+# least DuckDB allows (its vector size): a load holds the row group it fills and its commit pins the
+# last, partial one whole, so what a load needs is bounded by 2,048 rows, not by the table (at 4,096,
+# 2,940 real page texts did not fit 16MB); what does not fit spills to DUCKDB_SPILL in the dataset,
+# removed when the build ends. DuckDB's allocator (jemalloc) keeps what a statement freed until it
+# allocated DUCKDB_ALLOCATOR_FLUSH: flushed sooner, one table's load does not leave its peak behind
+# for the next (the 1,000-document build's peak 5 MB lower, the 100-document one's the same)
 DUCKDB_MEMORY = "16MB"
 DUCKDB_CITATIONS_MEMORY = "64MB"
 DUCKDB_MAX_MEMORY = "1024MB"  # a load that runs out of memory is tried again at 4× its limit, up to this
 DUCKDB_CHECKPOINT_THRESHOLD = "1KB"
 DUCKDB_THREADS = 1
-DUCKDB_ROW_GROUP = 4_096
+DUCKDB_ROW_GROUP = 2_048
+DUCKDB_ALLOCATOR_FLUSH = "1MB"
 DUCKDB_SPILL = ".duckdb-spill"
 
 
@@ -94,6 +104,13 @@ class _Buffers:
             max(self.writers, key=lambda w: w.batch_bytes).write()
 
 
+# Columns of prose (a page's text, a raw line, a title, a message): no min/max statistics in the
+# Parquet metadata. Those of a page text are up to 4 KB each, twice a row group, held by the writer
+# until it closes (8 KB a row group of `pages`), and no query filters on a page text's order.
+PROSE_COLUMNS = frozenset(("text", "raw", "title", "subject", "task", "message", "reason", "mode_reason",
+                           "caption", "indicator", "source"))
+
+
 class _TableWriter:
     """Rows → one Parquet file, renamed into place on close: staged STAGE_ROWS rows or STAGE_BYTES of
     values at a time into Arrow batches, which are written as a row group when the buffers they share
@@ -105,7 +122,8 @@ class _TableWriter:
         self.path = path
         self.tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
         self.schema = arrow_schema(table)
-        self.writer = pq.ParquetWriter(self.tmp, self.schema, compression="zstd")
+        self.writer = pq.ParquetWriter(self.tmp, self.schema, compression="zstd", write_statistics=[
+            n for n in self.schema.names if n not in PROSE_COLUMNS])
         self.buffers = buffers if buffers is not None else _Buffers()
         self.buffers.writers.append(self)
         self.rows: list[dict] = []
@@ -131,6 +149,8 @@ class _TableWriter:
             self.batches.append(batch)
             self.batch_bytes += batch.nbytes
             self.buffers.bytes += batch.nbytes
+            if self.batch_bytes >= ROW_GROUP_BYTES:
+                self.write()
             self.buffers.fit()
 
     def write(self) -> None:
@@ -169,7 +189,9 @@ def duckdb_connect(db: Path, spill: Path, memory: str):
     import duckdb
 
     con = duckdb.connect(config={"memory_limit": memory, "threads": DUCKDB_THREADS, "temp_directory": str(spill),
-                                 "checkpoint_threshold": DUCKDB_CHECKPOINT_THRESHOLD})
+                                 "checkpoint_threshold": DUCKDB_CHECKPOINT_THRESHOLD,
+                                 "allocator_flush_threshold": DUCKDB_ALLOCATOR_FLUSH,
+                                 "allocator_bulk_deallocation_flush_threshold": DUCKDB_ALLOCATOR_FLUSH})
     con.execute(f"ATTACH '{db}' AS dataset (ROW_GROUP_SIZE {DUCKDB_ROW_GROUP})")
     con.execute("USE dataset")
     return con
@@ -211,10 +233,20 @@ def with_memory_headroom(connect: Callable, work: Callable, memory: str):
             con.close()
 
 
-def build_dataset(dataset: Path, entries: dict[str, dict], manifest_digest: str) -> dict:
-    """Write parquet/ and dataset.duckdb from records/ and the manifest entries; returns row counts.
-    The caller holds the dataset's lock (run.py)."""
+def documents_of(entries: Iterable[dict]) -> dict[str, list[str]]:
+    """Each record's SHA-256 → the input paths that hold it (entries done or partial with a record)."""
+    paths_of: dict[str, list[str]] = {}
+    for e in entries:
+        if e.get("record") and e["status"] in ("done", "partial"):
+            paths_of.setdefault(e["sha256"], []).append(e["input"])
+    return paths_of
+
+
+def build_dataset(dataset: Path, manifest_digest: str) -> dict:
+    """Write parquet/ and dataset.duckdb from records/ and the compacted manifest (read twice, a line
+    at a time: `compacted_entries`); returns row counts. The caller holds the dataset's lock (run.py)."""
     from pipeline.ingest.citations import build_citations
+    from pipeline.ingest.manifest import compacted_entries
 
     import pyarrow as pa
 
@@ -226,10 +258,7 @@ def build_dataset(dataset: Path, entries: dict[str, dict], manifest_digest: str)
     pdir.mkdir(exist_ok=True)
     buffers = _Buffers()
     writers = {t: _TableWriter(pdir / f"{t}.parquet", t, buffers) for t in TABLES if t != "citations"}
-    paths_of: dict[str, list[str]] = {}
-    for e in entries.values():
-        if e.get("record") and e["status"] in ("done", "partial"):
-            paths_of.setdefault(e["sha256"], []).append(e["input"])
+    paths_of = documents_of(compacted_entries(dataset))
     unreadable = []
     try:
         for sha in sorted(paths_of):
@@ -242,10 +271,14 @@ def build_dataset(dataset: Path, entries: dict[str, dict], manifest_digest: str)
                 continue
             for table, rows in record_rows(rec, sha, rf, paths_of[sha]).items():
                 writers[table].add(rows)
-        # one row per input, in a stream: no second copy of the manifest is made
-        keys = sorted(entries)
-        writers["inputs"].add(input_row(entries[k]) for k in keys)
-        writers["errors"].add(r for r in (input_error_row(entries[k]) for k in keys) if r)
+        documents = len(paths_of)
+        del paths_of
+        # one row per input, in the manifest's (sorted) order, streamed from the file
+        for e in compacted_entries(dataset):
+            writers["inputs"].add((input_row(e),))
+            error = input_error_row(e)
+            if error:
+                writers["errors"].add((error,))
         writers["errors"].add(unreadable)
         for w in writers.values():
             w.close()
@@ -289,7 +322,7 @@ def build_dataset(dataset: Path, entries: dict[str, dict], manifest_digest: str)
     finally:
         shutil.rmtree(spill, ignore_errors=True)
     os.replace(db_tmp, dataset / DUCKDB)
-    summary = {"manifest_digest": manifest_digest, "rows": counts, "documents": len(paths_of),
+    summary = {"manifest_digest": manifest_digest, "rows": counts, "documents": documents,
                "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     write_atomic(dataset / SUMMARY, (json.dumps(summary, indent=2) + "\n").encode("utf-8"))
     return counts

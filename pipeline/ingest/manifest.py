@@ -13,7 +13,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 from pipeline.files import write_atomic
 
 STATUSES = ("done", "partial", "failed", "skipped")
@@ -83,6 +83,12 @@ class Manifest:
         elif e.get("sha256") and e["status"] == "failed":
             self.failed_by_sha[e["sha256"]] = e
 
+    def release(self) -> None:
+        """Forget the entries (the table build streams the compacted file instead), so that no copy of
+        the manifest is held while the tables are built."""
+        self.close()
+        self.entries, self.by_sha, self.failed_by_sha = {}, {}, {}
+
     def close(self) -> None:
         if self._fh is not None:
             self._fh.close()
@@ -120,6 +126,23 @@ class Manifest:
             if e["kind"] != "archive":
                 counts[e["status"]] += 1
         return counts
+
+
+def compacted_entries(dataset: Path) -> Iterator[dict]:
+    """The entries of a compacted manifest (`Manifest.compact`: one line per input, sorted), read one
+    line at a time: the table build streams them rather than holding the manifest (~1.5 KB an input
+    in memory). A journal that is not compacted is refused, not misread."""
+    path = Path(dataset) / MANIFEST
+    if not path.exists():
+        return
+    last = None
+    with open(path, "rb") as fh:
+        for line in fh:
+            e = json.loads(line)
+            if last is not None and not e["input"] > last:
+                raise ValueError(f"{path}: not compacted ({e['input']!r} after {last!r}); run Manifest.compact")
+            last = e["input"]
+            yield e
 
 
 def _shared(e: dict) -> dict:

@@ -301,8 +301,9 @@ def ingest(inputs: list[str], out: str, opts: IngestOptions = IngestOptions(),
     stats.final = manifest.status_counts()
     stats.archives_failed = sum(1 for e in manifest.entries.values() if e["kind"] == "archive" and e["status"] == "failed")
     stats.dataset = str(dataset)
+    manifest.release()  # the build streams the compacted file: no copy of the manifest held meanwhile
     if not is_built(dataset, digest):
-        stats.rows = build_dataset(dataset, manifest.entries, digest)
+        stats.rows = build_dataset(dataset, digest)
         stats.built = True
     shutil.rmtree(tmp_dir, ignore_errors=True)
     log.info("finished in %.1f s: %d extracted (%d pages), %d reused, %d unchanged; %s", stats.elapsed,
