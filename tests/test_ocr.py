@@ -404,6 +404,34 @@ def test_punctuation_specks_are_taken_out_of_lines(words, expected):
     assert [ln.text for ln in lines_from_words(_words_line(*words), 1)] == expected
 
 
+def _sized_line(*words):
+    """Tesseract data for one line of (text, x0, x1, height) words at 200 dpi, confident."""
+    from pipeline.sources.ocr import words_from_tesseract
+
+    data = {k: [] for k in ("text", "conf", "left", "top", "width", "height", "block_num", "par_num", "line_num")}
+    for text, x0, x1, h in words:
+        for k, v in zip(data, (text, 80, x0, 100, x1 - x0, h, 1, 1, 1)):
+            data[k].append(v)
+    return [w.text for w in words_from_tesseract(data, 0.36)]
+
+
+@pytest.mark.parametrize("words, expected", [
+    # a dot-sized blob read whole as ":" "," or "-:" between words (a scan's speck), read confidently
+    ([("Quỹ", 0, 60, 36), (":", 70, 73, 3), ("BHYT", 80, 160, 35)], ["Quỹ", "BHYT"]),
+    ([("đến", 0, 60, 36), (",", 70, 73, 3), ("công", 80, 160, 35)], ["đến", "công"]),
+    ([("nước", 0, 60, 36), ("-:", 70, 73, 3), ("đóng", 80, 160, 35)], ["nước", "đóng"]),
+    # real marks are taller than a dot: a colon, a comma with its tail; a dash or dot stays as read
+    ([("Số", 0, 40, 36), (":", 44, 48, 14), ("12", 60, 90, 35)], ["Số", ":", "12"]),
+    ([("a", 0, 20, 20), (",", 24, 28, 9), ("b", 40, 60, 20)], ["a", ",", "b"]),
+    ([("2012", 0, 60, 35), ("-", 70, 80, 3), ("2020", 90, 150, 35)], ["2012", "-", "2020"]),
+    ([("v", 0, 20, 36), (".", 24, 27, 3), ("v", 40, 60, 36)], ["v", ".", "v"]),
+    # a line of punctuation only: no word height to compare with, left alone
+    ([(":", 0, 3, 3)], [":"]),
+])
+def test_a_dot_read_as_a_comma_or_colon_is_dropped(words, expected):
+    assert _sized_line(*words) == expected
+
+
 @pytest.mark.parametrize("text, expected", [
     ("Tỷ lệ người dân tham gia BHYT/tổng dân SỐ", "Tỷ lệ người dân tham gia BHYT/tổng dân số"),
     ("đã ỞỞ", "đã ởở"),

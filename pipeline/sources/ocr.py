@@ -86,12 +86,37 @@ def is_speck(text: str, conf: float) -> bool:
     return conf < SPECK_CONFIDENCE and len(text) <= 2 and not any(c.isdigit() for c in text)
 
 
+DOT_SHARE = 0.15  # of the line's word height: a "," ":" ";" read from a blob no taller is a dot
+
+
+def is_dot_read_as_mark(text: str, height: float, line_height: Optional[float]) -> bool:
+    """A word of punctuation only, with a comma, colon or semicolon in it, whose box is no taller than
+    a dot ("Quỹ : BHYT", "đến , công": a speck between words, read whole). Those marks have a tail or
+    a second dot; a real one that stands alone is rare (they follow their word without a space)."""
+    return (line_height is not None and bool(text) and set(text) <= _DOT_MARKS and any(c in ",:;" for c in text)
+            and height <= DOT_SHARE * line_height)
+
+
+_DOT_MARKS = frozenset(".,:;-")
+
+
+def _line_heights(data: dict) -> dict[tuple, float]:
+    """The median height of each Tesseract line's words that have letters (pixels)."""
+    heights: dict[tuple, list[int]] = {}
+    for i, text in enumerate(data["text"]):
+        if text and any(c.isalpha() for c in text) and float(data["conf"][i]) >= 0:
+            key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+            heights.setdefault(key, []).append(data["height"][i])
+    return {k: float(statistics.median(v)) for k, v in heights.items()}
+
+
 def words_from_tesseract(data: dict, scale: float, marks: Optional[list] = None) -> list[_OcrWord]:
     """Tesseract's image_to_data dict → words with boxes in points (pure; testable on a dict).
     `marks`: ocr_marks.RaisedMark found in the ink; each one's reading is taken out of its word."""
     from pipeline.sources.ocr_marks import strip_marker_reading
 
     by_word = {m.word: m for m in marks or []}
+    line_heights = _line_heights(data)
     out = []
     for i, text in enumerate(data["text"]):
         text = nfc(text or "").strip()
@@ -99,6 +124,9 @@ def words_from_tesseract(data: dict, scale: float, marks: Optional[list] = None)
         if not text or conf < 0:
             continue
         if is_speck(text, conf) and i not in by_word:
+            continue
+        line = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+        if is_dot_read_as_mark(text, data["height"][i], line_heights.get(line)) and i not in by_word:
             continue
         x, y, w, h = (data[k][i] * scale for k in ("left", "top", "width", "height"))
         word = _OcrWord(text, (x, y, x + w, y + h), conf,
