@@ -404,6 +404,29 @@ def test_punctuation_specks_are_taken_out_of_lines(words, expected):
     assert [ln.text for ln in lines_from_words(_words_line(*words), 1)] == expected
 
 
+@pytest.mark.parametrize("texts, keys, expected", [
+    # a speck glued as a full stop before a word in lower case, on the line or the next line's first
+    (["các", "giải.", "pháp"], [1, 1, 1], ["các", "giải", "pháp"]),
+    (["các", "giải."], [1, 1], ["các", "giải."]),  # the block's last word: a sentence may end there
+    (["chương.", "trình"], [1, 2], ["chương", "trình"]),
+    # a stop before a capital, a number or a code stays; so does one after a number or an abbreviation
+    (["năm.", "Tổ"], [1, 1], ["năm.", "Tổ"]), (["năm.", "2024"], [1, 1], ["năm.", "2024"]),
+    (["TP.", "cơ"], [1, 1], ["TP.", "cơ"]), (["v.v.", "các"], [1, 1], ["v.v.", "các"]),
+    # a hyphen glued between two lower-case syllables; a code, a capital or a non-syllable keeps it
+    (["quyền", "lợi-của", "người"], [1, 1, 1], ["quyền", "lợi của", "người"]),
+    (["thiết-yếu,"], [1], ["thiết yếu,"]),
+    (["Thương", "binh-Xã"], [1, 1], ["Thương", "binh-Xã"]), (["KH-UBND"], [1], ["KH-UBND"]),
+    (["e-mail"], [1], ["e-mail"]), (["covid-19"], [1], ["covid-19"]),
+])
+def test_specks_glued_to_words_as_punctuation_are_taken_off(texts, keys, expected):
+    from pipeline.sources.ocr import _OcrWord, glued_specks_removed
+
+    words = [_OcrWord(t, (0, 0, 1, 1), 95.0, (1, 1, k)) for t, k in zip(texts, keys)]
+    got = glued_specks_removed(words)
+    assert [w.text for w in got] == expected
+    assert all(w.raw == t for w, t, e in zip(got, texts, expected) if t != e)  # what was read stays as raw
+
+
 def _sized_line(*words):
     """Tesseract data for one line of (text, x0, x1, height) words at 200 dpi, confident."""
     from pipeline.sources.ocr import words_from_tesseract

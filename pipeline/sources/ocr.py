@@ -144,7 +144,42 @@ def words_from_tesseract(data: dict, scale: float, marks: Optional[list] = None)
             word.raw = word.raw or text
             word.mark = Marker(label=m.label, offset=offset, box=tuple(round(v * scale, 2) for v in m.box))
         out.append(word)
-    return out
+    return glued_specks_removed(out)
+
+
+GLUED_DOT = re.compile(r"""
+    ^ (?P<word> [^\W\d_]{2,} ) \. $       # a word of two letters or more, and a full stop
+""", re.VERBOSE)
+GLUED_HYPHEN = re.compile(r"""
+    ^ (?P<left> [^\W\d_]{2,} )            # letters,
+    - (?P<right> [^\W\d_]{2,} )           # a hyphen, letters,
+    (?P<tail> [.,;:]? ) $                  # maybe a stop or comma after
+""", re.VERBOSE)
+
+
+def glued_specks_removed(words: list[_OcrWord]) -> list[_OcrWord]:
+    """A speck read as punctuation glued to a word, in prose: a full stop after a lower-case syllable
+    when the next word of its block starts in lower case ("giải. pháp": Vietnamese sentences open with a
+    capital), and a hyphen between two lower-case syllables ("lợi-của": compounds are not hyphenated;
+    "Lao động - Thương binh" spaces its dash). The reading stays in the word's raw."""
+    from extractors.restore import is_syllable_form
+
+    for i, w in enumerate(words):
+        if w.mark is not None:
+            continue
+        # the next word of the block: of the line, or the next line's first (a stop ending a line
+        # before one that starts in lower case is as wrong)
+        nxt = words[i + 1] if i + 1 < len(words) and words[i + 1].key[0] == w.key[0] else None
+        m = GLUED_DOT.match(w.text)
+        if (m and m["word"].islower() and is_syllable_form(m["word"]) and nxt is not None
+                and nxt.text[:1].isalpha() and nxt.text[:1].islower()):
+            w.raw, w.text = w.raw or w.text, m["word"]
+            continue
+        m = GLUED_HYPHEN.match(w.text)
+        if (m and m["left"].islower() and m["right"].islower() and is_syllable_form(m["left"])
+                and is_syllable_form(m["right"])):
+            w.raw, w.text = w.raw or w.text, f"{m['left']} {m['right']}{m['tail']}"
+    return words
 
 
 def lines_from_words(words: list[_OcrWord], number: int) -> list[Line]:
