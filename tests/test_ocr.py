@@ -417,6 +417,11 @@ def test_punctuation_specks_are_taken_out_of_lines(words, expected):
     (["thiết-yếu,"], [1], ["thiết yếu,"]),
     (["Thương", "binh-Xã"], [1, 1], ["Thương", "binh-Xã"]), (["KH-UBND"], [1], ["KH-UBND"]),
     (["e-mail"], [1], ["e-mail"]), (["covid-19"], [1], ["covid-19"]),
+    # a capitalized syllable's stop before lower case too; an abbreviation in capitals keeps its stop
+    (["Chỉ.", "thị"], [1, 1], ["Chỉ", "thị"]), (["UBND.", "các"], [1, 1], ["UBND.", "các"]),
+    # straight quotes and backticks glued on a syllable: Vietnamese has none
+    (["TỤC", "'TRIỂN", "KHAI"], [1, 1, 1], ["TỤC", "TRIỂN", "KHAI"]), (["của'", "Ban"], [1, 1], ["của", "Ban"]),
+    (["`hội,"], [1], ["hội,"]), (["“Đẩy"], [1], ["“Đẩy"]), (["don't"], [1], ["don't"]), (["'"], [1], ["'"]),
 ])
 def test_specks_glued_to_words_as_punctuation_are_taken_off(texts, keys, expected):
     from pipeline.sources.ocr import _OcrWord, glued_specks_removed

@@ -155,13 +155,18 @@ GLUED_HYPHEN = re.compile(r"""
     - (?P<right> [^\W\d_]{2,} )           # a hyphen, letters,
     (?P<tail> [.,;:]? ) $                  # maybe a stop or comma after
 """, re.VERBOSE)
+GLUED_QUOTE = re.compile(r"""
+    ^ ['`]* (?P<word> [^\W\d_]+ ) ['`]*   # a word with straight quotes or backticks glued on
+    (?P<tail> [.,;:]? ) $                  # maybe a stop or comma after
+""", re.VERBOSE)
 
 
 def glued_specks_removed(words: list[_OcrWord]) -> list[_OcrWord]:
     """A speck read as punctuation glued to a word, in prose: a full stop after a lower-case syllable
     when the next word of its block starts in lower case ("giải. pháp": Vietnamese sentences open with a
-    capital), and a hyphen between two lower-case syllables ("lợi-của": compounds are not hyphenated;
-    "Lao động - Thương binh" spaces its dash). The reading stays in the word's raw."""
+    capital), a hyphen between two lower-case syllables ("lợi-của": compounds are not hyphenated;
+    "Lao động - Thương binh" spaces its dash), a straight quote or backtick on a syllable (Vietnamese
+    has no apostrophes; its quotes are curly). The reading stays in the word's raw."""
     from extractors.restore import is_syllable_form
 
     for i, w in enumerate(words):
@@ -171,9 +176,13 @@ def glued_specks_removed(words: list[_OcrWord]) -> list[_OcrWord]:
         # before one that starts in lower case is as wrong)
         nxt = words[i + 1] if i + 1 < len(words) and words[i + 1].key[0] == w.key[0] else None
         m = GLUED_DOT.match(w.text)
-        if (m and m["word"].islower() and is_syllable_form(m["word"]) and nxt is not None
+        if (m and m["word"][1:].islower() and is_syllable_form(m["word"]) and nxt is not None
                 and nxt.text[:1].isalpha() and nxt.text[:1].islower()):
-            w.raw, w.text = w.raw or w.text, m["word"]
+            w.raw, w.text = w.raw or w.text, m["word"]  # "giải. pháp", "Chỉ. thị"
+            continue
+        m = GLUED_QUOTE.match(w.text)
+        if m and m["word"] != w.text.rstrip(".,;:") and is_syllable_form(m["word"]):
+            w.raw, w.text = w.raw or w.text, m["word"] + m["tail"]  # "'TRIỂN", "của'": no apostrophes
             continue
         m = GLUED_HYPHEN.match(w.text)
         if (m and m["left"].islower() and m["right"].islower() and is_syllable_form(m["left"])
