@@ -93,6 +93,8 @@ def is_dot_read_as_mark(text: str, height: float, line_height: Optional[float]) 
     """A word of punctuation only, with a comma, colon or semicolon in it, whose box is no taller than
     a dot ("Quỹ : BHYT", "đến , công": a speck between words, read whole). Those marks have a tail or
     a second dot; a real one that stands alone is rare (they follow their word without a space)."""
+    if text in ("_", "__") and line_height is not None:
+        return True  # an underscore alone between words: a fill-in blank is a run of them, not one
     return (line_height is not None and bool(text) and set(text) <= _DOT_MARKS and any(c in ",:;" for c in text)
             and height <= DOT_SHARE * line_height)
 
