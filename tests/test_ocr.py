@@ -433,14 +433,14 @@ def test_specks_glued_to_words_as_punctuation_are_taken_off(texts, keys, expecte
 
 
 def _sized_line(*words):
-    """Tesseract data for one line of (text, x0, x1, height) words at 200 dpi, confident."""
-    from pipeline.sources.ocr import words_from_tesseract
+    """The words of the line made of Tesseract's (text, x0, x1, height) words at 200 dpi, confident."""
+    from pipeline.sources.ocr import lines_from_words, words_from_tesseract
 
     data = {k: [] for k in ("text", "conf", "left", "top", "width", "height", "block_num", "par_num", "line_num")}
     for text, x0, x1, h in words:
-        for k, v in zip(data, (text, 80, x0, 100, x1 - x0, h, 1, 1, 1)):
+        for k, v in zip(data, (text, 99, x0, 100, x1 - x0, h, 1, 1, 1)):
             data[k].append(v)
-    return [w.text for w in words_from_tesseract(data, 0.36)]
+    return [t for ln in lines_from_words(words_from_tesseract(data, 0.36), 1) for t in ln.text.split(" ")]
 
 
 @pytest.mark.parametrize("words, expected", [
@@ -455,7 +455,8 @@ def _sized_line(*words):
     ([("v", 0, 20, 36), (".", 24, 27, 3), ("v", 40, 60, 36)], ["v", ".", "v"]),
     # an underscore alone between words (a fill-in blank is a run of them)
     ([("kiện", 0, 60, 36), ("_", 70, 80, 3), ("thực", 90, 150, 35)], ["kiện", "thực"]),
-    ([("Họ", 0, 40, 36), ("tên:", 44, 80, 36), ("______", 90, 190, 3)], ["Họ", "tên:", "______"]),
+    ([("Họ", 0, 40, 36), ("tên", 44, 80, 36), ("______", 90, 190, 3), ("ngày", 200, 260, 36)],
+     ["Họ", "tên", "______", "ngày"]),
     # a line of punctuation only: no word height to compare with, left alone
     ([(":", 0, 3, 3)], [":"]),
 ])

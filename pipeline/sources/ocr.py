@@ -86,39 +86,12 @@ def is_speck(text: str, conf: float) -> bool:
     return conf < SPECK_CONFIDENCE and len(text) <= 2 and not any(c.isdigit() for c in text)
 
 
-DOT_SHARE = 0.15  # of the line's word height: a "," ":" ";" read from a blob no taller is a dot
-
-
-def is_dot_read_as_mark(text: str, height: float, line_height: Optional[float]) -> bool:
-    """A word of punctuation only, with a comma, colon or semicolon in it, whose box is no taller than
-    a dot ("Quỹ : BHYT", "đến , công": a speck between words, read whole). Those marks have a tail or
-    a second dot; a real one that stands alone is rare (they follow their word without a space)."""
-    if text in ("_", "__") and line_height is not None:
-        return True  # an underscore alone between words: a fill-in blank is a run of them, not one
-    return (line_height is not None and bool(text) and set(text) <= _DOT_MARKS and any(c in ",:;" for c in text)
-            and height <= DOT_SHARE * line_height)
-
-
-_DOT_MARKS = frozenset(".,:;-")
-
-
-def _line_heights(data: dict) -> dict[tuple, float]:
-    """The median height of each Tesseract line's words that have letters (pixels)."""
-    heights: dict[tuple, list[int]] = {}
-    for i, text in enumerate(data["text"]):
-        if text and any(c.isalpha() for c in text) and float(data["conf"][i]) >= 0:
-            key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
-            heights.setdefault(key, []).append(data["height"][i])
-    return {k: float(statistics.median(v)) for k, v in heights.items()}
-
-
 def words_from_tesseract(data: dict, scale: float, marks: Optional[list] = None) -> list[_OcrWord]:
     """Tesseract's image_to_data dict → words with boxes in points (pure; testable on a dict).
     `marks`: ocr_marks.RaisedMark found in the ink; each one's reading is taken out of its word."""
     from pipeline.sources.ocr_marks import strip_marker_reading
 
     by_word = {m.word: m for m in marks or []}
-    line_heights = _line_heights(data)
     out = []
     for i, text in enumerate(data["text"]):
         text = nfc(text or "").strip()
@@ -126,9 +99,6 @@ def words_from_tesseract(data: dict, scale: float, marks: Optional[list] = None)
         if not text or conf < 0:
             continue
         if is_speck(text, conf) and i not in by_word:
-            continue
-        line = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
-        if is_dot_read_as_mark(text, data["height"][i], line_heights.get(line)) and i not in by_word:
             continue
         x, y, w, h = (data[k][i] * scale for k in ("left", "top", "width", "height"))
         word = _OcrWord(text, (x, y, x + w, y + h), conf,
@@ -221,6 +191,8 @@ def lines_from_words(words: list[_OcrWord], number: int) -> list[Line]:
 
 
 CANNOT_START_LINE = set(":;,.'`’")
+DOT_SHARE = 0.15  # of the line's word height: a "," ":" ";" read from a blob no taller is a dot
+DOT_MARKS = frozenset(".,:;-")
 SPECK_DASH_CONFIDENCE = 80.0  # a list's dash reads at 90+ …
 SPECK_DASH_WIDTH = 0.18  # … and is a quarter of the line's height wide or more (a speck: a tenth)
 SPECKED_BULLET = re.compile(r"""
@@ -265,24 +237,32 @@ def shape_case_fixed(text: str) -> str:
 
 def _without_gap_strays(ws: list[_OcrWord], column_gap: float) -> list[_OcrWord]:
     """The words of a line without specks read as punctuation: alone in a column gap (a ":" or "-"
-    between a header's two columns would join them into one line), or opening the line."""
+    between a header's two columns would join them into one line), opening the line, no taller than
+    a dot, or a lone underscore."""
+    letter_heights = [w.box[3] - w.box[1] for w in ws if any(c.isalpha() for c in w.text)]
+    dot_height = DOT_SHARE * statistics.median(letter_heights) if letter_heights else None
     keep = []
     for i, w in enumerate(ws):
         if w.mark is not None:
             pass  # a footnote marker Tesseract read as "'": the mark is kept with its word
+        elif dot_height is not None and w.text in ("_", "__"):
+            continue  # an underscore alone between words: a fill-in blank is a run of them, not one
+        elif (dot_height is not None and w.text and set(w.text) <= DOT_MARKS and any(c in ",:;" for c in w.text)
+              and w.box[3] - w.box[1] <= dot_height):
+            continue  # a dot read whole as ":" "," "-:" ("Quỹ : BHYT"): those marks have a tail or a second dot
         elif i == 0 and len(ws) > 1 and w.text and set(w.text) <= CANNOT_START_LINE:
             continue  # a speck in the margin read as ":" or ",": no line starts with one
         elif i == 0 and len(ws) > 1 and w.text in ("-", "–") and w.conf < SPECK_DASH_CONFIDENCE and \
                 w.box[2] - w.box[0] < SPECK_DASH_WIDTH * statistics.median(x.box[3] - x.box[1] for x in ws[1:]):
             continue  # a dot in the margin read as a dash: a list's dash is wider, and read surely
-        elif (i == len(ws) - 1 and i > 0 and w.text and not any(c.isalnum() for c in w.text)
-              and ws[i - 1].text.endswith((".", ";", ":", "!", "?"))):
-            continue  # a speck after the sentence's own full stop ("năm 2030. :")
         elif 0 < i < len(ws) - 1 and not any(c.isalnum() for c in w.text):
             left, right = w.box[0] - ws[i - 1].box[2], ws[i + 1].box[0] - w.box[2]
             if ws[i + 1].box[0] - ws[i - 1].box[2] > column_gap and min(left, right) > column_gap / 3:
                 continue
         keep.append(w)
+    while (len(keep) > 1 and keep[-1].mark is None and keep[-1].text and not any(c.isalnum() for c in keep[-1].text)
+           and keep[-2].text.endswith((".", ";", ":", "!", "?"))):
+        keep.pop()  # specks after the sentence's own full stop ("năm 2030. :")
     if keep and SPECKED_BULLET.match(keep[0].text):
         first = keep[0]
         keep[0] = _OcrWord(SPECKED_BULLET.match(first.text).group(1), first.box, first.conf, first.key, first.mark,
