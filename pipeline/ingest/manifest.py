@@ -130,7 +130,7 @@ class Manifest:
 
 def compacted_entries(dataset: Path) -> Iterator[dict]:
     """The entries of a compacted manifest (`Manifest.compact`: one line per input, sorted), read one
-    line at a time: the table build streams them rather than holding the manifest (~1.5 KB an input
+    line at a time: the table build streams them rather than holding the manifest (~930 bytes an input
     in memory). A journal that is not compacted is refused, not misread."""
     path = Path(dataset) / MANIFEST
     if not path.exists():
