@@ -161,12 +161,12 @@ def child(ds: Path) -> dict:
     out["phases_mb"] = {k: round(v / MB, 1) for k, v in peaks.items()}
     out["duckdb_memory_limits"] = {m: limits.count(m) for m in dict.fromkeys(limits)}
     out["rows"] = counts
-    out["parquet_bytes"] = sum(p.stat().st_size for p in (ds / "parquet").glob("*.parquet"))
+    out["parquet_bytes"] = sum(p.stat().st_size for p in (ds / "parquet").glob("**/*.parquet"))
     out["duckdb_bytes"] = (ds / "dataset.duckdb").stat().st_size
     import pyarrow.parquet as pq
 
-    # the writers hold each row group's metadata until they close (the file's footer): ~10 KB a group
-    out["row_groups"] = sum(pq.ParquetFile(p).metadata.num_row_groups for p in (ds / "parquet").glob("*.parquet"))
+    # a writer holds each row group's metadata until it closes the part (its footer): ~9 KB a group
+    out["row_groups"] = sum(pq.ParquetFile(p).metadata.num_row_groups for p in (ds / "parquet").glob("**/*.parquet"))
     for k in ("baseline_mb", "manifest_mb", "peak_mb"):
         out[k] = round(out[k], 1)
     return out

@@ -225,6 +225,13 @@ def test_existing_dataset_needs_resume(tmp_path):
 
 
 # ---- the table build's memory: bounded by constants ---------------------------------------------------
+def only_part(folder: Path) -> Path:
+    from pipeline.ingest.dataset import table_parts
+
+    (part,) = table_parts(folder)
+    return part
+
+
 def test_rows_are_staged_by_bytes_and_written_in_large_row_groups(tmp_path):
     import pyarrow.parquet as pq
 
@@ -233,11 +240,11 @@ def test_rows_are_staged_by_bytes_and_written_in_large_row_groups(tmp_path):
     text = "Tỷ lệ bao phủ. " * (ds_mod.STAGE_BYTES // 60)  # a quarter of the staging bytes per page
     rows = [{"document": "d", "page": i, "mode": "text", "mode_reason": None, "confidence": None,
              "chars": len(text), "text": text} for i in range(10)]
-    w = ds_mod._TableWriter(tmp_path / "pages.parquet", "pages")
+    w = ds_mod._TableWriter(tmp_path / "pages", "pages")
     w.add(iter(rows))  # a stream: the writer never needs the rows as one list
     assert len(w.rows) < 4 and len(w.batches) == 2  # 10 rows, far below STAGE_ROWS, made Arrow as they come
     w.close()
-    f = pq.ParquetFile(tmp_path / "pages.parquet")
+    f = pq.ParquetFile(only_part(tmp_path / "pages"))
     assert f.metadata.num_row_groups == 1  # under BUFFER_BYTES: the batches make one row group
     assert f.read().to_pylist() == rows
 
@@ -250,8 +257,8 @@ def test_tables_share_one_buffer_budget_the_largest_written_first(tmp_path, monk
     monkeypatch.setattr(ds_mod, "STAGE_ROWS", 10)
     monkeypatch.setattr(ds_mod, "BUFFER_BYTES", 64 << 10)
     buffers = ds_mod._Buffers()
-    pages = ds_mod._TableWriter(tmp_path / "pages.parquet", "pages", buffers)
-    warnings = ds_mod._TableWriter(tmp_path / "warnings.parquet", "warnings", buffers)
+    pages = ds_mod._TableWriter(tmp_path / "pages", "pages", buffers)
+    warnings = ds_mod._TableWriter(tmp_path / "warnings", "warnings", buffers)
     page_rows = [{"document": "d", "page": i, "mode": "text", "mode_reason": None, "confidence": None,
                   "chars": 500, "text": "x" * 500} for i in range(1000)]
     warning_rows = [{"document": "d", "message": f"w{i}"} for i in range(1000)]
@@ -264,13 +271,87 @@ def test_tables_share_one_buffer_budget_the_largest_written_first(tmp_path, monk
     assert pages.row_groups > 1 and warnings.row_groups == 0  # the small table waits: it is never the largest
     pages.close()
     warnings.close()
-    assert pq.read_table(tmp_path / "pages.parquet").to_pylist() == page_rows
-    assert pq.read_table(tmp_path / "warnings.parquet").to_pylist() == warning_rows
-    assert pq.ParquetFile(tmp_path / "warnings.parquet").metadata.num_row_groups == 1
+    assert ds_mod.read_table(tmp_path / "pages").to_pylist() == page_rows
+    assert ds_mod.read_table(tmp_path / "warnings").to_pylist() == warning_rows
+    assert pq.ParquetFile(only_part(tmp_path / "warnings")).metadata.num_row_groups == 1
+
+
+def test_a_table_is_written_as_parts_of_bounded_row_groups_in_order(tmp_path, monkeypatch):
+    """The writer keeps each row group's metadata until it closes a file: a table is parts of at most
+    PART_ROW_GROUPS row groups, read back (and loaded into DuckDB) in order."""
+    import pyarrow.parquet as pq
+
+    from pipeline.ingest import dataset as ds_mod
+
+    monkeypatch.setattr(ds_mod, "STAGE_ROWS", 10)
+    monkeypatch.setattr(ds_mod, "ROW_GROUP_BYTES", 1)  # every staged batch a row group
+    monkeypatch.setattr(ds_mod, "PART_ROW_GROUPS", 3)
+    rows = [{"document": "d", "message": f"cảnh báo {i}"} for i in range(95)]
+    w = ds_mod._TableWriter(tmp_path / "warnings", "warnings")
+    w.add(rows)
+    assert not (tmp_path / "warnings").exists()  # nothing in place before the table is whole
+    w.close()
+    parts = ds_mod.table_parts(tmp_path / "warnings")
+    assert [p.name for p in parts] == [ds_mod.part_name(i) for i in range(4)]  # 10 row groups, 3 a part
+    assert [pq.ParquetFile(p).metadata.num_row_groups for p in parts] == [3, 3, 3, 1]
+    assert ds_mod.read_table(tmp_path / "warnings").to_pylist() == rows
+    db, limits = tmp_path / "t.duckdb", []
+
+    def connect(memory):
+        limits.append(memory)
+        return ds_mod.duckdb_connect(db, tmp_path / "spill", memory)
+
+    ds_mod.load_table(connect, "warnings", tmp_path / "warnings")
+    assert limits == [ds_mod.DUCKDB_MEMORY] * 4  # a connection a part: what DuckDB keeps of rows goes with it
+    got = duckdb.connect(str(db), read_only=True).execute("SELECT document, message FROM warnings").fetchall()
+    assert got == [tuple(r.values()) for r in rows]
+
+
+def test_an_empty_table_is_one_part_with_its_columns(tmp_path):
+    from pipeline.ingest import dataset as ds_mod
+
+    w = ds_mod._TableWriter(tmp_path / "errors", "errors")
+    w.close()
+    t = ds_mod.read_table(tmp_path / "errors")
+    assert t.num_rows == 0 and t.schema == ds_mod.arrow_schema("errors")
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["renameat2-exchange", "rename-aside"])
+def test_a_rebuilt_table_replaces_the_old_parts_and_an_earlier_layouts_file(tmp_path, monkeypatch, exchange):
+    from pipeline.ingest import dataset as ds_mod
+
+    if not exchange:
+        monkeypatch.setattr(ds_mod, "_exchange", lambda a, b: False)
+    old = [{"document": "cũ", "message": f"w{i}"} for i in range(5)]
+    new = [{"document": "mới", "message": "w"}]
+    for rows in (old, new):
+        w = ds_mod._TableWriter(tmp_path / "warnings", "warnings")
+        w.add(rows)
+        w.close()
+        if rows is old:  # a dataset built before tables were folders: one file beside
+            (tmp_path / "warnings.parquet").write_bytes(b"PAR1")
+    assert ds_mod.read_table(tmp_path / "warnings").to_pylist() == new
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["warnings"]  # no old parts, no aside, no legacy file
+
+
+def test_load_dataset_reads_a_dataset_of_the_earlier_one_file_layout(tmp_path):
+    import pyarrow.parquet as pq
+
+    from pipeline.ingest import dataset as ds_mod
+    from pipeline import load_dataset
+
+    (tmp_path / "parquet").mkdir()
+    pq.write_table(ds_mod.arrow_schema("warnings").empty_table(), tmp_path / "parquet" / "warnings.parquet")
+    assert list(load_dataset(tmp_path)) == ["warnings"]
 
 
 def test_citations_built_in_chunks_equal_the_whole_join():
-    from pipeline.ingest.citations import build_citations
+    from pipeline.ingest.citations import add_citations, citation_chunks
+
+    def build_citations(con, chunk):
+        for start, stop in citation_chunks(con, chunk):
+            add_citations(con, start, stop)
+        return con.execute("SELECT count(*) FROM citations").fetchone()[0]
 
     con = duckdb.connect()
     con.execute("CREATE TABLE documents AS SELECT 'doc' || lpad(i::VARCHAR, 2, '0') AS document, "
@@ -306,10 +387,13 @@ def test_duckdb_build_runs_with_the_memory_cap_and_spills_inside_the_dataset(tmp
     def limit(memory):
         return connect(config={"memory_limit": memory}).execute("SELECT current_setting('memory_limit')").fetchone()[0]
 
-    # a connection per table loaded (what DuckDB keeps of a table goes with it), then one for citations
-    assert len(settings) == len(TABLES)
-    assert {m for m, _, _ in settings[:-1]} == {limit(ds_mod.DUCKDB_MEMORY)}
-    assert settings[-1][0] == limit(ds_mod.DUCKDB_CITATIONS_MEMORY)
+    # a connection per table part loaded (what DuckDB keeps of the rows goes with it; a table of three
+    # documents is one part), one to count the references, then one per chunk of citations and one to
+    # write them out
+    loads = len(TABLES) - 1
+    assert len(settings) == loads + 3
+    assert {m for m, _, _ in settings[:loads + 1]} == {limit(ds_mod.DUCKDB_MEMORY)}
+    assert {m for m, _, _ in settings[loads + 1:]} == {limit(ds_mod.DUCKDB_CITATIONS_MEMORY)}
     assert {t for _, t, _ in settings} == {1} and ds_mod.DUCKDB_THREADS == 1
     (spill,) = {s for _, _, s in settings}
     assert Path(spill).parent == ds and Path(spill).name.startswith(ds_mod.DUCKDB_SPILL)
@@ -329,20 +413,21 @@ def test_a_table_loads_straight_into_the_database_file_not_through_its_log(tmp_p
     rows = [{"document": f"d{i // 10:03d}", "page": i % 10 + 1, "mode": "text", "mode_reason": None,
              "confidence": None, "chars": chars,
              "text": (f"Trang {i}: tỷ lệ bao phủ {i * 7 % 1000}. " * (chars // 20))[:chars]} for i in range(n)]
-    w = ds_mod._TableWriter(tmp_path / "pages.parquet", "pages")  # as the build writes it
+    w = ds_mod._TableWriter(tmp_path / "pages", "pages")  # as the build writes it
     w.add(rows)
     w.close()
     db = tmp_path / "t.duckdb"
     con = ds_mod.duckdb_connect(db, tmp_path / "spill", ds_mod.DUCKDB_MEMORY)
     try:
         assert con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0] == "1000 bytes"
-        ds_mod.load_table(con, "pages", tmp_path / "pages.parquet")
+        (part,) = ds_mod.table_parts(tmp_path / "pages")
+        ds_mod.load_part(con, "pages", part, first=True)
         wal = Path(f"{db}.wal")
         assert not wal.exists() or wal.stat().st_size < 64 << 10  # the log holds no copy of the 9 MB
     finally:
         con.close()
     got = duckdb.connect(str(db), read_only=True).execute("SELECT * FROM pages").fetchall()
-    assert got == [tuple(r.values()) for r in rows] and pq.read_table(tmp_path / "pages.parquet").to_pylist() == rows
+    assert got == [tuple(r.values()) for r in rows] and ds_mod.read_table(tmp_path / "pages").to_pylist() == rows
 
 
 def distinct_pages(n: int, chars: int) -> list[dict]:
@@ -358,7 +443,7 @@ def load_pages(tmp_path: Path, rows: list[dict]) -> list[str]:
     each try (a load that runs out of memory is tried again at four times the limit)."""
     from pipeline.ingest import dataset as ds_mod
 
-    w = ds_mod._TableWriter(tmp_path / "pages.parquet", "pages")
+    w = ds_mod._TableWriter(tmp_path / "pages", "pages")
     w.add(rows)
     w.close()
     db, limits = tmp_path / "t.duckdb", []
@@ -367,8 +452,7 @@ def load_pages(tmp_path: Path, rows: list[dict]) -> list[str]:
         limits.append(memory)
         return ds_mod.duckdb_connect(db, tmp_path / "spill", memory)
 
-    ds_mod.with_memory_headroom(connect, lambda con: ds_mod.load_table(con, "pages", tmp_path / "pages.parquet"),
-                                ds_mod.DUCKDB_MEMORY)
+    ds_mod.load_table(connect, "pages", tmp_path / "pages")
     got = duckdb.connect(str(db), read_only=True).execute("SELECT count(*), sum(length(text)) FROM pages").fetchone()
     assert got == (len(rows), sum(r["chars"] for r in rows))
     return limits
@@ -386,7 +470,7 @@ def test_row_groups_are_bounded_in_bytes_so_dense_pages_load_within_the_fixed_li
 
     rows = distinct_pages(3_000, 9_000)
     assert load_pages(tmp_path, rows) == [ds_mod.DUCKDB_MEMORY]
-    f = pq.ParquetFile(tmp_path / "pages.parquet")
+    f = pq.ParquetFile(only_part(tmp_path / "pages"))
     largest_row = max(ds_mod.row_bytes(r) for r in rows)
     sizes = [f.read_row_group(i).nbytes for i in range(f.metadata.num_row_groups)]
     assert len(sizes) > 10 and max(sizes) <= ds_mod.ROW_GROUP_BYTES + ds_mod.STAGE_BYTES * 2 + largest_row * 2
@@ -400,10 +484,10 @@ def test_prose_columns_carry_no_statistics_in_the_parquet_metadata(tmp_path):
 
     from pipeline.ingest import dataset as ds_mod
 
-    w = ds_mod._TableWriter(tmp_path / "pages.parquet", "pages")
+    w = ds_mod._TableWriter(tmp_path / "pages", "pages")
     w.add(distinct_pages(50, 5_000))
     w.close()
-    rg = pq.ParquetFile(tmp_path / "pages.parquet").metadata.row_group(0)
+    rg = pq.ParquetFile(only_part(tmp_path / "pages")).metadata.row_group(0)
     stats = {rg.column(i).path_in_schema: rg.column(i).statistics for i in range(rg.num_columns)}
     assert stats["text"] is None and stats["mode_reason"] is None
     assert stats["page"].min == 1 and stats["page"].max == 10 and stats["document"].min == "d0000"
@@ -443,9 +527,11 @@ def test_a_killed_builds_temporary_files_are_removed_by_the_next(tmp_path):
     (tmp_path / "in" / "more.txt").write_text("BÁO CÁO\nMột dòng nữa.\n", encoding="utf-8")
     dead = 2**22 + 1  # another process's id: a build killed with -9
     stale = [ds / f".{ds_mod.DUCKDB}.tmp-{dead}", ds / f".{ds_mod.DUCKDB}.tmp-{dead}.wal",
-             ds / "parquet" / f".pages.parquet.tmp-{dead}"]
+             ds / "parquet" / f".pages.old-{dead}"]
     for p in stale:
         p.write_bytes(b"half written")
+    (ds / "parquet" / f".tables.tmp-{dead}").mkdir()  # a table's parts half written
+    (ds / "parquet" / f".tables.tmp-{dead}" / "part-00000.parquet").write_bytes(b"half written")
     (ds / f"{ds_mod.DUCKDB_SPILL}-{dead}").mkdir()
     (ds / f"{ds_mod.DUCKDB_SPILL}-{dead}" / "duckdb_temp_block-1.block").write_bytes(b"x")
     stats = ingest([str(tmp_path / "in")], str(ds), IngestOptions(resume=True))

@@ -10,7 +10,8 @@ text) gets one row per document. References with no document in the dataset keep
 
 The table is built CHUNK references at a time (by rowid: `references` is written in (document,
 ref_index) order, so the chunks' sorted results follow each other in the order of the whole), so the
-sort holds one chunk, not every reference of the archive.
+sort holds one chunk, not every reference of the archive; the dataset's build runs each chunk in a
+connection of its own (dataset.py), so that what DuckDB keeps of the rows it wrote does not pile up.
 """
 from __future__ import annotations
 
@@ -45,10 +46,14 @@ ORDER BY r.document, r.ref_index, d.document
 """
 
 
-def build_citations(con, chunk: int = CHUNK) -> int:
-    """Create the citations table in an open DuckDB connection that holds documents and references."""
+def citation_chunks(con, chunk: int = CHUNK) -> list[tuple[int, int]]:
+    """The (start, stop) rowids of the references, CHUNK at a time (one chunk when there are none)."""
     n = con.execute('SELECT count(*) FROM "references"').fetchone()[0]
-    con.execute("CREATE OR REPLACE TABLE citations AS " + CITATIONS_SQL, {"start": 0, "stop": chunk})
-    for start in range(chunk, n, chunk):
-        con.execute("INSERT INTO citations " + CITATIONS_SQL, {"start": start, "stop": start + chunk})
-    return con.execute("SELECT count(*) FROM citations").fetchone()[0]
+    return [(start, start + chunk) for start in range(0, max(n, 1), chunk)]
+
+
+def add_citations(con, start: int, stop: int) -> None:
+    """The citations of references [start, stop) into the citations table, created by the first chunk."""
+    verb = "CREATE OR REPLACE TABLE citations AS " if start == 0 else "INSERT INTO citations "
+    con.execute(verb + CITATIONS_SQL, {"start": start, "stop": stop})
+

@@ -3,14 +3,17 @@ database with the same tables; `load_dataset` gives them back as pandas DataFram
 
     DATASET/records/<sha256>.json      one record per distinct document (named by its content's SHA-256)
     DATASET/manifest.jsonl             per input path: status, reason, sha256, record file (manifest.py)
-    DATASET/parquet/<table>.parquet    documents, pages, sections, footnotes, references, tables, measures,
-                                       assignments, checks, warnings, errors, inputs, citations
+    DATASET/parquet/<table>/part-NNNNN.parquet
+                                       documents, pages, sections, footnotes, references, tables, measures,
+                                       assignments, checks, warnings, errors, inputs, citations: each table
+                                       a folder of parts (read them in name order, or as one dataset)
     DATASET/dataset.duckdb             the same tables
     DATASET/ingest.log                 what each run did
     DATASET/summary.json               the last build: row counts and the manifest state it belongs to
 
-Every file is written beside and renamed over its target, so a reader never sees half a table; the
-build is a pure function of records/ and the manifest, so a resumed ingest builds the same tables.
+Every file, and each table's folder of parts, is written beside and swapped with its target, so a
+reader never sees half a table; the build is a pure function of records/ and the manifest, so a resumed
+ingest builds the same tables.
 """
 from __future__ import annotations
 
@@ -39,6 +42,10 @@ STAGE_ROWS = 256
 STAGE_BYTES = 64 << 10
 ROW_GROUP_BYTES = 1 << 20
 BUFFER_BYTES = 2 << 20
+# A Parquet writer keeps every row group's metadata until it closes the file (its footer: ~9 KB a row
+# group in memory, 3,002 row groups at 10,000 documents), so a table is written as parts of at most
+# PART_ROW_GROUPS row groups each: what the open writers hold is bounded, not the archive's size
+PART_ROW_GROUPS = 64
 # DuckDB's buffer pool (its own default is 80% of RAM): DUCKDB_MEMORY while a table is loaded, each in a
 # connection of its own (its commit pins the table's last, partial row group whole: 1,748 page texts,
 # 8.5 MB, failed at 12MB); DUCKDB_CITATIONS_MEMORY for the citations join and sort (a synthetic 100,000
@@ -112,18 +119,20 @@ PROSE_COLUMNS = frozenset(("text", "raw", "title", "subject", "task", "message",
 
 
 class _TableWriter:
-    """Rows → one Parquet file, renamed into place on close: staged STAGE_ROWS rows or STAGE_BYTES of
-    values at a time into Arrow batches, which are written as a row group when the buffers they share
-    with the other tables' writers are full, or on close."""
+    """Rows → a folder of Parquet parts (part-00000.parquet, ...), swapped into place on close: staged
+    STAGE_ROWS rows or STAGE_BYTES of values at a time into Arrow batches, which are written as a row
+    group when the buffers they share with the other tables' writers are full, or on close; a part is
+    closed after PART_ROW_GROUPS row groups and the next begun."""
 
     def __init__(self, path: Path, table: str, buffers: Optional[_Buffers] = None):
-        import pyarrow.parquet as pq
-
         self.path = path
         self.tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.tmp.mkdir(parents=True)
         self.schema = arrow_schema(table)
-        self.writer = pq.ParquetWriter(self.tmp, self.schema, compression="zstd", write_statistics=[
-            n for n in self.schema.names if n not in PROSE_COLUMNS])
+        self.writer = None  # the open part's
+        self.parts = 0
+        self.part_row_groups = 0
         self.buffers = buffers if buffers is not None else _Buffers()
         self.buffers.writers.append(self)
         self.rows: list[dict] = []
@@ -153,23 +162,95 @@ class _TableWriter:
                 self.write()
             self.buffers.fit()
 
+    def _part_writer(self):
+        import pyarrow.parquet as pq
+
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.tmp / part_name(self.parts), self.schema, compression="zstd",
+                                           write_statistics=[n for n in self.schema.names if n not in PROSE_COLUMNS])
+            self.parts += 1
+            self.part_row_groups = 0
+        return self.writer
+
+    def _close_part(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
     def write(self) -> None:
-        """The batches buffered, as one row group."""
+        """The batches buffered, as one row group (of a new part when the open one is full)."""
         import pyarrow as pa
 
         if self.batches:
             table = pa.Table.from_batches(self.batches, schema=self.schema)
-            self.writer.write_table(table, row_group_size=table.num_rows)
+            self._part_writer().write_table(table, row_group_size=table.num_rows)
             self.count += table.num_rows
             self.row_groups += 1
+            self.part_row_groups += 1
             self.buffers.bytes -= self.batch_bytes
             self.batches, self.batch_bytes = [], 0
+            if self.part_row_groups >= PART_ROW_GROUPS:
+                self._close_part()
 
     def close(self) -> None:
         self.stage()
         self.write()
-        self.writer.close()
-        os.replace(self.tmp, self.path)
+        if not self.parts:
+            self._part_writer()  # an empty table is one part with no rows: its columns are still known
+        self._close_part()
+        swap_into_place(self.tmp, self.path)
+
+    def abort(self) -> None:
+        self._close_part()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def part_name(i: int) -> str:
+    return f"part-{i:05d}.parquet"
+
+
+def table_parts(folder: Path) -> list[Path]:
+    """A table's Parquet parts, in order (by the number in the name: DuckDB's COPY does not pad it)."""
+    def number(p: Path) -> int:
+        digits = "".join(c for c in p.stem if c.isdigit())
+        return int(digits) if digits else -1
+
+    return sorted(Path(folder).glob("*.parquet"), key=lambda p: (number(p), p.name))
+
+
+_RENAME_EXCHANGE = 2  # renameat2(2)'s flag: swap two paths in one step
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False where it is not available."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0
+
+
+def swap_into_place(new: Path, target: Path) -> None:
+    """A finished folder (or file) into the place of `target`: swapped in one step where the system can
+    (a reader sees the old table or the new, never none), else the old renamed aside first; the old is
+    removed. A table of an earlier layout (`<table>.parquet`, one file) is removed with it."""
+    legacy = target.with_name(f"{target.name}.parquet")
+    if target.exists() and not _exchange(new, target):
+        aside = target.with_name(f".{target.name}.old-{os.getpid()}")
+        os.rename(target, aside)
+        os.rename(new, target)
+        new = aside
+    elif not target.exists():
+        os.rename(new, target)
+        new = None
+    if new is not None:
+        shutil.rmtree(new, ignore_errors=True) if new.is_dir() else new.unlink(missing_ok=True)
+    if legacy.is_file():
+        legacy.unlink()
 
 
 def remove_stale(dataset: Path) -> list[str]:
@@ -177,7 +258,7 @@ def remove_stale(dataset: Path) -> list[str]:
     dataset's lock held (run.py): no other build can be writing them."""
     dataset = Path(dataset)
     stale = [*dataset.glob(f".{DUCKDB}.tmp-*"), *dataset.glob(f"{DUCKDB_SPILL}-*"),
-             *(dataset / PARQUET).glob(".*.parquet.tmp-*")]
+             *(dataset / PARQUET).glob(".*.tmp-*"), *(dataset / PARQUET).glob(".*.old-*")]
     for p in stale:
         shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
     return sorted(p.name for p in stale)
@@ -197,10 +278,22 @@ def duckdb_connect(db: Path, spill: Path, memory: str):
     return con
 
 
-def load_table(con, table: str, parquet: Path) -> None:
-    """A Parquet file into a table of the database (a connection of `duckdb_connect`'s): committed
-    straight to the database file, not through the write-ahead log."""
-    con.execute(f'CREATE TABLE "{table}" AS SELECT * FROM read_parquet(?)', [str(parquet)])
+def load_part(con, table: str, part: Path, first: bool) -> None:
+    """One Parquet part into a table of the database (a connection of `duckdb_connect`'s), the first
+    creating it, the others appending: committed straight to the database file, not through the
+    write-ahead log."""
+    verb = f'CREATE TABLE "{table}" AS' if first else f'INSERT INTO "{table}"'
+    con.execute(f"{verb} SELECT * FROM read_parquet(?)", [str(part)])
+
+
+def load_table(connect: Callable, table: str, folder: Path, memory: str = DUCKDB_MEMORY) -> None:
+    """A table's folder of Parquet parts into the database, rows in the parts' order, each part in a
+    connection of its own (`connect(memory)`; `with_memory_headroom`): DuckDB keeps what it wrote of a
+    table in the connection's memory until the connection closes (one connection for 2.2 million rows
+    of `tables`: 153 MB at its peak; a connection a part: 116), and a database opened again does not
+    read the table's earlier row groups to append to it, so a load needs what one part needs."""
+    for i, part in enumerate(table_parts(folder)):
+        with_memory_headroom(connect, lambda con, part=part, i=i: load_part(con, table, part, i == 0), memory)
 
 
 def _out_of_memory(exc: Exception) -> bool:
@@ -245,7 +338,7 @@ def documents_of(entries: Iterable[dict]) -> dict[str, list[str]]:
 def build_dataset(dataset: Path, manifest_digest: str) -> dict:
     """Write parquet/ and dataset.duckdb from records/ and the compacted manifest (read twice, a line
     at a time: `compacted_entries`); returns row counts. The caller holds the dataset's lock (run.py)."""
-    from pipeline.ingest.citations import build_citations
+    from pipeline.ingest.citations import add_citations, citation_chunks
     from pipeline.ingest.manifest import compacted_entries
 
     import pyarrow as pa
@@ -257,7 +350,7 @@ def build_dataset(dataset: Path, manifest_digest: str) -> dict:
     pdir = dataset / PARQUET
     pdir.mkdir(exist_ok=True)
     buffers = _Buffers()
-    writers = {t: _TableWriter(pdir / f"{t}.parquet", t, buffers) for t in TABLES if t != "citations"}
+    writers = {t: _TableWriter(pdir / t, t, buffers) for t in TABLES if t != "citations"}
     paths_of = documents_of(compacted_entries(dataset))
     unreadable = []
     try:
@@ -285,8 +378,7 @@ def build_dataset(dataset: Path, manifest_digest: str) -> dict:
     except BaseException:
         for w in writers.values():
             try:
-                w.writer.close()
-                w.tmp.unlink()
+                w.abort()
             except OSError:
                 pass
         raise
@@ -303,22 +395,32 @@ def build_dataset(dataset: Path, manifest_digest: str) -> dict:
         return duckdb_connect(db_tmp, spill, memory)
 
     try:
-        # a connection per table: closing it frees what DuckDB kept of the table (its buffer pool
-        # holds written blocks until the limit), so tables loaded later do not inherit it
+        # a connection per table part: closing it frees what DuckDB kept of the rows (its buffer pool
+        # holds written blocks until the limit), so what is loaded later does not inherit it
         for t in writers:
-            with_memory_headroom(connect, lambda con, t=t: load_table(con, t, pdir / f"{t}.parquet"), DUCKDB_MEMORY)
+            load_table(connect, t, pdir / t)
 
-        def citations(con):
-            con.execute("DROP TABLE IF EXISTS citations")  # what a try that ran out of memory left
-            n = build_citations(con)
-            cit_tmp = pdir / f".citations.parquet.tmp-{os.getpid()}"
+        # the citations join, a chunk of references a connection (as a table's parts are loaded)
+        for start, stop in with_memory_headroom(connect, citation_chunks, DUCKDB_MEMORY):
+            with_memory_headroom(connect, lambda con, start=start, stop=stop: add_citations(con, start, stop),
+                                 DUCKDB_CITATIONS_MEMORY)
+
+        def write_citations(con):
+            cit_tmp = pdir / f".citations.tmp-{os.getpid()}"
+            shutil.rmtree(cit_tmp, ignore_errors=True)  # what a try that ran out of memory left
+            # parts as the writers make them (DuckDB's writer too keeps each row group's metadata)
             con.execute(f"COPY citations TO '{cit_tmp}' (FORMAT parquet, COMPRESSION zstd, "
-                        f"ROW_GROUP_SIZE {DUCKDB_ROW_GROUP})")
-            os.replace(cit_tmp, pdir / "citations.parquet")
-            con.execute("CHECKPOINT")
-            return n
+                        f"ROW_GROUP_SIZE {DUCKDB_ROW_GROUP}, ROW_GROUPS_PER_FILE {PART_ROW_GROUPS}, "
+                        "FILENAME_PATTERN 'part-{i}')")
+            if not table_parts(cit_tmp):  # no citations: DuckDB writes no file
+                import pyarrow.parquet as pq
 
-        counts["citations"] = with_memory_headroom(connect, citations, DUCKDB_CITATIONS_MEMORY)
+                pq.write_table(arrow_schema("citations").empty_table(), cit_tmp / part_name(0))
+            swap_into_place(cit_tmp, pdir / "citations")
+            con.execute("CHECKPOINT")
+            return con.execute("SELECT count(*) FROM citations").fetchone()[0]
+
+        counts["citations"] = with_memory_headroom(connect, write_citations, DUCKDB_CITATIONS_MEMORY)
     finally:
         shutil.rmtree(spill, ignore_errors=True)
     os.replace(db_tmp, dataset / DUCKDB)
@@ -336,18 +438,32 @@ def is_built(dataset: Path, manifest_digest: str) -> bool:
     except (OSError, ValueError):
         return False
     return (summary.get("manifest_digest") == manifest_digest and (dataset / DUCKDB).exists()
-            and all((dataset / PARQUET / f"{t}.parquet").exists() for t in TABLES))
+            and all(table_parts(dataset / PARQUET / t) for t in TABLES))
+
+
+def read_table(folder: Path):
+    """A table's Parquet parts as one Arrow table, rows in the parts' order (a dataset of an earlier
+    layout, one `<table>.parquet` file, is read as it is)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = Path(folder)
+    legacy = folder.with_name(f"{folder.name}.parquet")
+    if not folder.is_dir() and legacy.is_file():
+        return pq.read_table(legacy)
+    parts = table_parts(folder)
+    if not parts:
+        raise FileNotFoundError(f"{folder}: no Parquet parts")
+    return pa.concat_tables([pq.read_table(p) for p in parts])
 
 
 def load_dataset(path: Union[str, Path], tables: Optional[list[str]] = None) -> dict:
     """The tables of a dataset written by `baocao ingest`, as pandas DataFrames keyed by table name."""
-    import pyarrow.parquet as pq
-
     pdir = Path(path) / PARQUET
     if not pdir.is_dir():
         raise FileNotFoundError(f"{path}: not a baocao dataset (no {PARQUET}/ folder)")
-    names = tables or [t for t in TABLES if (pdir / f"{t}.parquet").exists()]
+    names = tables or [t for t in TABLES if (pdir / t).is_dir() or (pdir / f"{t}.parquet").is_file()]
     unknown = [t for t in names if t not in TABLES]
     if unknown:
         raise KeyError(f"unknown tables {unknown}; the dataset has {list(TABLES)}")
-    return {t: pq.read_table(pdir / f"{t}.parquet").to_pandas() for t in names}
+    return {t: read_table(pdir / t).to_pandas() for t in names}
