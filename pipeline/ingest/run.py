@@ -122,7 +122,7 @@ def count_inputs(inputs: list[str], manifest: Manifest, opts: IngestOptions) -> 
     def one(path: str) -> Optional[int]:
         try:
             if manifest.finished(path, file_stat(path), opts.retry_failed):
-                return sum(1 for e in manifest.entries.values() if e.get("container") == path) or 1
+                return manifest.member_count(path) or 1
             kind = archive_kind(path)
             if kind == "zip":
                 with zipfile.ZipFile(path) as zf:
@@ -244,7 +244,7 @@ def ingest(inputs: list[str], out: str, opts: IngestOptions = IngestOptions(),
                              finished=lambda p, s: manifest.finished(p, s, opts.retry_failed), tmp_dir=str(tmp_dir))
         for ev in events:
             if isinstance(ev, Unchanged):
-                members = sum(1 for e in manifest.entries.values() if e.get("container") == ev.path)
+                members = manifest.member_count(ev.path)
                 stats.unchanged += members or 1
                 stats.seen += members or 1
                 on_progress(stats)
@@ -281,14 +281,14 @@ def ingest(inputs: list[str], out: str, opts: IngestOptions = IngestOptions(),
         if executor is not None:
             drain_until(free=False)
         for a in archives:
-            members = [e for e in manifest.entries.values() if e.get("container") == a.path]
-            bad = sum(1 for e in members if e["status"] in ("failed", "partial"))
+            members = manifest.member_count(a.path)
+            bad = sum(1 for e in manifest.members(a.path) if e["status"] in ("failed", "partial"))
             if a.error:
                 status, reason = "failed", f"{a.error} (after {a.members} members)"
             elif bad:
-                status, reason = "partial", f"{bad} of {len(members)} members failed or partial"
+                status, reason = "partial", f"{bad} of {members} members failed or partial"
             else:
-                status, reason = "done", f"{len(members)} members"
+                status, reason = "done", f"{members} members"
             manifest.append([entry(input=a.path, kind="archive", status=status, reason=reason, size=a.stat[0],
                                    mtime_ns=a.stat[1])])
             log.info("archive %s %s: %s", status, a.path, reason)
@@ -299,9 +299,9 @@ def ingest(inputs: list[str], out: str, opts: IngestOptions = IngestOptions(),
         log_stream.close()
     digest = manifest.compact()
     stats.final = manifest.status_counts()
-    stats.archives_failed = sum(1 for e in manifest.entries.values() if e["kind"] == "archive" and e["status"] == "failed")
+    stats.archives_failed = manifest.archives_failed()
     stats.dataset = str(dataset)
-    manifest.release()  # the build streams the compacted file: no copy of the manifest held meanwhile
+    manifest.release()  # the build streams the compacted file: the index is dropped meanwhile
     if not is_built(dataset, digest):
         stats.rows = build_dataset(dataset, digest)
         stats.built = True
