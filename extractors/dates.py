@@ -1,7 +1,7 @@
 """Dates, deadlines and periods as printed in Vietnamese reports, to ISO strings.
 
-"ngày 8 tháng 11 năm 2018", "Ngày 08/01/2015", "8 /11/2018" (OCR spacing) and the folded OCR
-"ngay 28 thang 7 nam 2022" are all dates; a left-blank "ngày … tháng … năm …" is not. Matching runs
+"ngày 5 tháng 3 năm 2020", "Ngày 03/02/2020", "5 /3/2020" (OCR spacing) and the folded OCR
+"ngay 15 thang 6 nam 2021" are all dates; a left-blank "ngày … tháng … năm …" is not. Matching runs
 on folded text (`numbers.fold_with_offsets`) and spans point into the original text.
 """
 from __future__ import annotations
@@ -53,7 +53,7 @@ _DATE = re.compile(
     {_DATE_PREFIX}
     (?:
         {_WORDS.format(p="w")}            # ngày 29 tháng 3 năm 2024
-      | {_NUMERIC.format(p="n")}          # 08/01/2015, 8 /11/2018, 08.01.2015
+      | {_NUMERIC.format(p="n")}          # 03/02/2020, 5 /3/2020, 03.02.2020
       | {_ISO.format(p="i")}              # 2019-05-15
     )
     """,

@@ -1,7 +1,7 @@
 """References: every other document the text cites (kind, number, date, issuer, subject).
 
-Citations are found on the diacritic-folded text (so that OCR'd "Ké hoach s6 126/KH-UBND ngay
-28/6/2022 ciia …" still parses) and every value is sliced from the original text. Tables of
+Citations are found on the diacritic-folded text (so that OCR'd "Ké hoach s6 45/KH-UBND ngay
+15/3/2021 ciia …" still parses) and every value is sliced from the original text. Tables of
 documents (an issuing-body column, a number column, a date column) give issuer and date per row.
 `merge_references` deduplicates across body, footnotes and tables.
 """
@@ -61,7 +61,7 @@ _KIND_IN_NAME = re.compile(rf"(?<![a-z])(?:{_KIND_ALT})(?![a-z])")
 DATED_CITATION = re.compile(
     rf"""
     (?<![a-z])(?P<kind>{_KIND_ALT})             # a document kind without a number …
-    (?=\s*,?\s*(?:ngay|ngdy|ngiy)\s+\d)        # … but with its date: "Công văn ngày 08/01/2015"
+    (?=\s*,?\s*(?:ngay|ngdy|ngiy)\s+\d)        # … but with its date: "Công văn ngày 03/02/2020"
     """,
     re.VERBOSE,
 )
@@ -169,7 +169,7 @@ class _Scan:
             e = self.issuer_end(s)
             issuer = clean(self.orig(s, e).rstrip(" ,"))
             pos = e
-            if date is None:  # "… của Tỉnh ủy ngày 12/8/2021"
+            if date is None:  # "… của Tỉnh ủy ngày 15/6/2021"
                 date, pos = self.date_after(pos)
         subject = None
         sm = SUBJECT_AFTER.match(self.folded[pos:])
