@@ -471,8 +471,11 @@ def test_a_dot_read_as_a_comma_or_colon_is_dropped(words, expected):
     ("NGƯỜI DÂN SỐ", "NGƯỜI DÂN SỐ"),  # a line in capitals
     ("trang bị CSVC cho trạm", "trang bị CSVC cho trạm"),  # an acronym: no diacritic
     ("người tham gia BHYT", "người tham gia BHYT"),  # letters whose capitals differ in shape
-    ("SỐ người", "SỐ người"),  # the first word: its line's start may be a sentence's
-    ("kết thúc. SỐ liệu", "kết thúc. SỐ liệu"),  # after a full stop
+    ("SỐ người", "Số người"),  # the first word, before small letters: a sentence's start
+    ("kết thúc. SỐ liệu", "kết thúc. Số liệu"),  # after a full stop
+    ("SỐ NGƯỜI", "SỐ NGƯỜI"),  # capitals go on: a heading
+    ("SỐ", "SỐ"),  # alone: nothing tells
+    ("Ô 1", "Ô 1"),  # one letter
 ])
 def test_shape_case_fixed(text, expected):
     from pipeline.sources.ocr import shape_case_fixed

@@ -217,11 +217,13 @@ def quotes_fixed(text: str) -> str:
 def shape_case_fixed(text: str) -> str:
     """Words Tesseract read in capitals that are small letters (pure): a syllable of letters whose two
     cases differ only in size, with a diacritic (no acronym has one), after a word ending in a small
-    letter ("tổng dân SỐ" → "tổng dân số"; "BHYT", "CSVC", "NGƯỜI DÂN SỐ" stay)."""
+    letter ("tổng dân SỐ" → "tổng dân số"; "BHYT", "CSVC", "NGƯỜI DÂN SỐ" stay); opening the text or a
+    sentence before a word in small letters, only its first letter is a capital ("SỐ người" → "Số
+    người": a line in capitals goes on in capitals)."""
     from unidecode import unidecode
 
     words = text.split(" ")
-    for i in range(1, len(words)):
+    for i in range(len(words)):
         letters = [c for c in words[i] if c.isalpha()]
         if not letters or not all(c.isupper() for c in letters):
             continue
@@ -229,9 +231,14 @@ def shape_case_fixed(text: str) -> str:
             continue
         if all(unidecode(c) == c for c in letters):
             continue  # no diacritic: an acronym ("CSVC") may be written so
-        before = [c for c in words[i - 1] if c.isalpha()]
-        if before and before[-1].islower() and not words[i - 1].endswith((".", ":", "?", "!")):
+        before = [c for c in words[i - 1] if c.isalpha()] if i else []
+        opens = not i or words[i - 1].endswith((".", ":", "?", "!"))
+        if before and before[-1].islower() and not opens:
             words[i] = words[i].lower()
+        elif opens and len(letters) > 1 and i + 1 < len(words):
+            after = next((c for c in words[i + 1] if c.isalpha()), "")
+            if after.islower():
+                words[i] = words[i][:1] + words[i][1:].lower()
     return " ".join(words)
 
 
