@@ -259,6 +259,26 @@ def test_a_box_read_as_a_letter_in_a_column_of_boxes_is_a_box():
     assert [texts[tuple(cbs[1])][0] for cbs, _ in rows] == ["0", "12", "0", "☐"]
 
 
+def test_a_number_read_in_another_format_than_its_column_takes_the_column_s():
+    from types import SimpleNamespace
+
+    rows = [([(10 + 100 * c, 20 * r, 100 + 100 * c, 20 * r + 18) for c in range(4)], None) for r in range(5)]
+    table = SimpleNamespace(rows=rows)
+    read = [["Xã A", "10.125", "98,8", "2019"],
+            ["Xã B", "11 168", "99.4", "2020"],
+            ["Xã C", "5,679", "97,5", "12,5"],
+            ["Xã D", "125", "100,0", "7.5"],
+            ["Cộng", "104.276", "98,0", "8 000"]]
+    texts = {tuple(cb): (read[r][c], 80.0) for r, (cbs, _) in enumerate(rows) for c, cb in enumerate(cbs)}
+    T._number_formats_by_column(texts, table)
+    got = [[texts[tuple(cb)][0] for cb in cbs] for cbs, _ in rows]
+    assert [g[1] for g in got] == ["10.125", "11.168", "5.679", "125", "104.276"]  # a column of counts
+    assert [g[2] for g in got] == ["98,8", "99,4", "97,5", "100,0", "98,0"]  # a column of rates
+    # a column that does not say which (one decimal only, no grouped count) is left as read
+    assert [g[3] for g in got] == ["2019", "2020", "12,5", "7.5", "8 000"]
+    assert [g[0] for g in got] == [r[0] for r in read]
+
+
 def test_cell_text_without_specks_read_as_letters():
     """A rule's remnant read as 'l' at low confidence is no part of a header cell; a digit is kept."""
     from types import SimpleNamespace

@@ -639,9 +639,11 @@ def read_tables(grid: PageGrid, number: int, ocr: Callable, ocr_numerals: Option
                 t = t.replace(" ", "")
                 if t and NUMERAL.fullmatch(t) and t != texts[p.cell][0]:
                     texts[p.cell] = (t, conf)
+    read_as = {c: t for c, (t, _) in texts.items()}  # Tesseract's readings, before the column rules
     for k, table in enumerate(grid.tables):
         order = [pieces[tuple(c)] for c in table.cells if tuple(c) in pieces]
         _checkboxes_by_column(texts, table)
+        _number_formats_by_column(texts, table)
         strokes = [p.stroke for p in order if p.stroke]
         usual = statistics.median(strokes) if strokes else None
         top_pt = grid.box_to_points(table.bbox)[1]
@@ -661,8 +663,10 @@ def read_tables(grid: PageGrid, number: int, ocr: Callable, ocr_numerals: Option
             if all(c.text is None for c in cells):
                 continue
             box = grid.box_to_points((table.bbox[0], row_box[1], table.bbox[2], row_box[3]))
-            out.append((top_pt, Line(text=" ".join(c.text for c in cells if c.text), page=number, box=box,
-                                     cells=cells, role="table", table_id=f"p{number}t{k}",
+            text = " ".join(c.text for c in cells if c.text)
+            raw = " ".join(t for t in (read_as.get(tuple(cb)) if cb is not None else None for cb in cells_boxes) if t)
+            out.append((top_pt, Line(text=text, page=number, box=box, cells=cells, role="table",
+                                     table_id=f"p{number}t{k}", raw=raw if raw != text else None,
                                      confidence=round(statistics.mean(confs), 1) if confs else None)))
     return out
 
@@ -687,6 +691,35 @@ def _checkboxes_by_column(texts: dict, table) -> None:
         for c, t in zip(cells, read):
             if t and t.strip() in CHECKBOX_LOOKALIKES:
                 texts[c] = (CHECKBOX, texts[c][1])
+
+
+GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+")  # 10.125: thousands grouped by full stops
+DECIMAL = re.compile(r"\d{1,3},\d{1,2}")  # 98,8: a decimal comma
+GROUPED_MISREAD = re.compile(r"\d{1,3}(?:[ ,]\d{3})+")  # 11 168, 5,679: the stop lost or read as a comma
+DECIMAL_MISREAD = re.compile(r"\d{1,3}\.\d{1,2}")  # 99.4: the comma read as a stop
+
+
+def _number_formats_by_column(texts: dict, table) -> None:
+    """A number read in another format than its column's (pure on `texts`): Vietnamese tables group
+    thousands with full stops and write decimals with a comma, and a column holds one kind of
+    figure, so in a column of grouped counts ("10.125", "5.921") a count read "11 168" or "5,679"
+    lost its stop or read it as a comma (a scan's small marks), and in a column of decimals
+    ("98,8") one read "99.4" read its comma as a stop. Only where the column says so: two cells of
+    its format at least and none of the other."""
+    by_col: dict[int, list[tuple]] = {}
+    for cells_boxes, _ in table.rows:
+        for cb in cells_boxes:
+            if cb is not None:
+                by_col.setdefault(round(cb[0] / 8), []).append(tuple(cb))
+    for cells in by_col.values():
+        read = [(texts.get(c, (None, 0.0))[0] or "").strip() for c in cells]
+        grouped = sum(bool(GROUPED.fullmatch(t)) for t in read)
+        decimal = sum(bool(DECIMAL.fullmatch(t)) for t in read)
+        for c, t in zip(cells, read):
+            if grouped >= 2 and not decimal and GROUPED_MISREAD.fullmatch(t):
+                texts[c] = (re.sub(r"[ ,]", ".", t), texts[c][1])
+            elif decimal >= 2 and not grouped and DECIMAL_MISREAD.fullmatch(t):
+                texts[c] = (t.replace(".", ","), texts[c][1])
 
 
 def blank_tables(image, grid: PageGrid):
