@@ -290,6 +290,24 @@ def test_cell_text_without_specks_read_as_letters():
     assert got[0][0] == "Số. người chưa 1"
 
 
+def test_doubtful_marks_in_a_cell_are_repaired_from_the_cell():
+    from types import SimpleNamespace
+
+    def data_of(words):
+        n = len(words)
+        return {"text": [w[0] for w in words], "conf": [w[1] for w in words], "left": [40 * i for i in range(n)],
+                "top": [100] * n, "height": [20] * n, "block_num": [1] * n, "par_num": [1] * n, "line_num": [1] * n}
+
+    band = [SimpleNamespace(top=95, bottom=125)]
+    doubted = data_of([("Tổng", 96), ("số", 96), ("chỉ", 84), ("khám", 96), ("chữa", 96), ("bệnh", 96)])
+    raw: dict = {}  # (a dot read as a hook, and doubted)
+    assert T._texts_from_data(doubted, band, 10, repair=True, raw=raw)[0][0] == "Tổng số chi khám chữa bệnh"
+    assert raw == {0: "Tổng số chỉ khám chữa bệnh"}  # Tesseract's reading kept
+    assert T._texts_from_data(doubted, band, 10)[0][0] == "Tổng số chỉ khám chữa bệnh"  # the numerals' re-read
+    sure = data_of([("Số", 96), ("chỉ", 97), ("tiêu", 96)])  # read surely: stays
+    assert T._texts_from_data(sure, band, 10, repair=True, raw=raw)[0][0] == "Số chỉ tiêu"
+
+
 def test_components_are_the_8_connected_blobs_with_their_areas_and_boxes():
     from pipeline.sources.ocr_tables import _components, components_array
 

@@ -541,9 +541,13 @@ def _stacks(pieces: list[_Piece], dpi: float):
     return out
 
 
-def _texts_from_data(data: dict, group: list[_Piece], gap: int) -> dict:
+def _texts_from_data(data: dict, group: list[_Piece], gap: int, repair: bool = False,
+                     raw: Optional[dict] = None) -> dict:
     """Tesseract's words on a stack → text and mean confidence per piece (by the band holding the
-    word's centre; a band reaches halfway into the gaps around it)."""
+    word's centre; a band reaches halfway into the gaps around it). `repair`: the diacritics of
+    the words Tesseract doubted are repaired from their cell, as on prose lines ("Số chỉ BHYT" →
+    "chi"); Tesseract's reading of a cell so changed goes into `raw` by piece."""
+    from extractors.restore import repair_uncertain_words
     from pipeline.sources.ocr import is_speck
 
     words: dict[int, list] = {}
@@ -566,7 +570,13 @@ def _texts_from_data(data: dict, group: list[_Piece], gap: int) -> dict:
         for w in ws:
             lines.setdefault(w[:3], []).append(w)
         ordered = sorted(lines.values(), key=lambda l: min(w[3] for w in l))
-        text = " ".join(" ".join(w[5] for w in sorted(l, key=lambda w: w[4])) for l in ordered)
+        cell = [w for l in ordered for w in sorted(l, key=lambda w: w[4])]
+        text = " ".join(w[5] for w in cell)
+        if repair:
+            fixed = " ".join(repair_uncertain_words([w[5] for w in cell], [w[6] for w in cell]))
+            if fixed != text and raw is not None:
+                raw[k] = collapse(text)
+            text = fixed
         out[k] = (collapse(text), statistics.mean(w[6] for w in ws))
     return out
 
@@ -621,9 +631,13 @@ def read_tables(grid: PageGrid, number: int, ocr: Callable, ocr_numerals: Option
         pieces.update(table_pieces)
         texts.update({c: (t or None, 90.0) for c, t in done.items()})
         order += [table_pieces[tuple(c)] for c in table.cells if tuple(c) in table_pieces]
+    repaired: dict[tuple, str] = {}  # Tesseract's reading of a cell whose doubtful marks were repaired
     for image, group, gap in _stacks(order, grid.dpi):
-        found = _texts_from_data(ocr(image), group, gap)
+        before: dict[int, str] = {}
+        found = _texts_from_data(ocr(image), group, gap, repair=True, raw=before)
         for i, p in enumerate(group):
+            if i in before:
+                repaired[p.cell] = before[i]
             t, conf = found.get(i, ("", 0.0))
             t = _clean_cell_text(t)
             if p.boxes:
@@ -639,7 +653,8 @@ def read_tables(grid: PageGrid, number: int, ocr: Callable, ocr_numerals: Option
                 t = t.replace(" ", "")
                 if t and NUMERAL.fullmatch(t) and t != texts[p.cell][0]:
                     texts[p.cell] = (t, conf)
-    read_as = {c: t for c, (t, _) in texts.items()}  # Tesseract's readings, before the column rules
+    # Tesseract's readings, before the column rules and the repairs of doubtful marks
+    read_as = {c: repaired.get(c, t) for c, (t, _) in texts.items()}
     for k, table in enumerate(grid.tables):
         order = [pieces[tuple(c)] for c in table.cells if tuple(c) in pieces]
         _checkboxes_by_column(texts, table)
