@@ -170,6 +170,20 @@ DOMAIN_PHRASES = (
     "đoàn thể tỉnh", "các tổ chức chính trị - xã hội", "các huyện, thị xã, thành phố", "huyện, thị, thành ủy",
     "Báo và Phát thanh, Truyền hình", "Đài Phát thanh - Truyền hình", "Cổng Thông tin điện tử tỉnh",
     "Trung tâm Thông tin", "Lãnh đạo Văn phòng", "các Phó Chủ tịch", "Chánh Văn phòng", "Phó Chánh Văn phòng",
+    # the wording of results and targets: a rate "đạt" a figure, never "đất"
+    "đạt 100%", "đạt 95%", "đạt trên 90%", "đạt tỷ lệ", "đạt và vượt", "chưa đạt", "đạt được", "kết quả đạt được",
+    "tỷ lệ bao phủ đạt", "tỷ lệ bao phủ BHYT đạt", "tỷ lệ tham gia đạt", "bảo hiểm y tế đạt", "BHYT đạt",
+    # words of reports that have a commoner or equally common twin without their marks
+    "đẩy mạnh", "đẩy mạnh tuyên truyền", "đẩy mạnh công tác", "chú trọng", "chú trọng công tác",
+    "những tập thể, cá nhân", "những kết quả", "những hạn chế", "những khó khăn", "biểu dương", "khen thưởng",
+    "vị trí, vai trò", "vai trò", "tầm quan trọng", "thông tin, truyền thông", "truyền thông về", "cơ quan truyền thông",
+    "đảm bảo đúng", "đúng nội dung", "đúng thời gian", "đúng thời hạn", "để báo cáo", "để tổng hợp",
+    "đánh dấu", "điền thông tin", "vào ô tương ứng", "các hoạt động", "hoạt động của", "hoạt động BHYT",
+    "người hưởng", "hưởng chính sách", "người hưởng chính sách xã hội", "được hưởng", "thụ hưởng", "mức hưởng",
+    "thuộc tuyến", "bệnh viện thuộc", "phòng khám thuộc", "thuộc Bộ", "thuộc đối tượng", "trực thuộc",
+    "lượt khám ngoại trú", "BHYT ngoại trú", "dược", "ngành dược", "Trang thông tin điện tử", "tin, bài",
+    "dễ dàng", "dễ dàng tiếp cận", "cân đối", "phường, xã", "các phường, xã", "các xã, phường", "chi bộ",
+    "BCS đảng", "số chi", "chi BHYT", "chi quỹ BHYT",
 )
 
 # Abbreviations the reports use for their terms, and what they stand for: a sentence or phrase with
