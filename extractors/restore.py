@@ -932,28 +932,41 @@ def repair_uncertain_words(words: list[str], confidences: list[float]) -> list[s
     return _repair_from_line(words, confidences)
 
 
+def _unmarked(word: str) -> str:
+    """`word` without its diacritics, in its own case (fold lowers it): "Đảng" → "Dang"."""
+    out = "".join(ch for ch in unicodedata.normalize("NFD", word) if not unicodedata.combining(ch))
+    return nfc(out.replace("đ", "d").replace("Đ", "D"))
+
+
 def _repair_from_line(words: list[str], confidences: list[float]) -> list[str]:
-    """`repair_uncertain_words` without its shortcut: the whole line restored."""
+    """`repair_uncertain_words` without its shortcut: the whole line restored, without its marks in
+    its own case (capitals tell abbreviations and names: "Số chỉ BHYT" → "chi"), and, for a word
+    that reading is not sure of, in small letters (the reading the repairs were first tuned on)."""
     spans, pos = [], 0
     for w in words:
         spans.append((pos, pos + len(fold(w))))
         pos += len(fold(w)) + 1
-    folded = " ".join(fold(w) for w in words)
-    restored = restore_text(folded)
+    readings = [restore_text(" ".join(_unmarked(w) for w in words))]
     line_upper = sum(c.isupper() for w in words for c in w) >= 0.9 * max(1, sum(c.isalpha() for w in words for c in w))
     out = list(words)
     for i, (w, conf) in enumerate(zip(words, confidences)):
         if conf >= UNCERTAIN_BELOW or len(fold(w)) != len(w):
             continue  # sure, or a word whose folding changes its length (no safe letter mapping)
         a, b = spans[i]
-        toks = [t for t in restored.tokens if a <= t.start and t.end <= b]
-        if len(toks) != 1 or toks[0].confidence < REPAIR_CONFIDENCE:
-            continue  # (a sure reading without marks counts too: "Bộ Ý tế" → "Y")
-        t = toks[0]
+        t = None
+        for k in range(2):
+            if k == len(readings):
+                readings.append(restore_text(" ".join(fold(x) for x in words)))
+            toks = [x for x in readings[k].tokens if a <= x.start and x.end <= b]
+            if len(toks) == 1 and toks[0].confidence >= REPAIR_CONFIDENCE:
+                t = toks[0]  # (a sure reading without marks counts too: "Bộ Ý tế" → "Y")
+                break
+        if t is None:
+            continue
         s, e = t.start - a, t.end - a
-        if fold(t.text) != fold(w[s:e]) or t.text == w[s:e].lower() or \
+        if fold(t.text) != fold(w[s:e]) or t.text.lower() == w[s:e].lower() or \
                 t.text.lower().count("đ") != w[s:e].lower().count("đ"):
             continue  # a letter change (đ and d are two letters), or nothing to change
-        new = _apply_case(w[s:e], t.text, line_upper)
+        new = _apply_case(w[s:e], t.text.lower(), line_upper)
         out[i] = nfc(w[:s] + new + w[e:])
     return out
