@@ -308,6 +308,32 @@ def test_doubtful_marks_in_a_cell_are_repaired_from_the_cell():
     assert T._texts_from_data(sure, band, 10, repair=True, raw=raw)[0][0] == "Số chỉ tiêu"
 
 
+def test_a_raised_marker_after_a_cell_s_last_word_and_a_lone_dot_are_not_its_text():
+    def line(*words):  # (text, left, top, height) → the tuple _texts_from_data keeps
+        return [(1, 1, 1, top, left, text, 90.0, h) for text, left, top, h in words]
+
+    got = T._without_raised_and_dots(line(("Cấp", 0, 100, 40), ("huyện", 80, 102, 39), ("!", 200, 103, 16)))
+    assert [w[5] for w in got] == ["Cấp", "huyện"]  # a footnote marker "¹" read as "!"
+    got = T._without_raised_and_dots(line(("phường", 0, 100, 39), ("2", 150, 101, 17)))
+    assert [w[5] for w in got] == ["phường"]
+    got = T._without_raised_and_dots(line(("Học", 0, 100, 35), ("tập", 90, 100, 38), (".", 170, 134, 4),
+                                          ("chuyên", 190, 100, 38)))
+    assert [w[5] for w in got] == ["Học", "tập", "chuyên"]  # a speck read as a stop between two words
+    # a figure of the line's height, on its baseline, stays; a number alone stays
+    got = T._without_raised_and_dots(line(("Năm", 0, 100, 38), ("20", 90, 104, 30)))
+    assert [w[5] for w in got] == ["Năm", "20"]
+    assert [w[5] for w in T._without_raised_and_dots(line(("12", 0, 100, 16)))] == ["12"]
+    # the cell keeps Tesseract's reading as raw
+    from types import SimpleNamespace
+    words = [("Cấp", 96, 0, 100, 40), ("huyện", 93, 80, 102, 39), ("!", 64, 200, 103, 16)]
+    data = {"text": [w[0] for w in words], "conf": [w[1] for w in words], "left": [w[2] for w in words],
+            "top": [w[3] for w in words], "height": [w[4] for w in words], "block_num": [1] * 3,
+            "par_num": [1] * 3, "line_num": [1] * 3}
+    raw: dict = {}
+    assert T._texts_from_data(data, [SimpleNamespace(top=95, bottom=145)], 10, raw=raw)[0][0] == "Cấp huyện"
+    assert raw == {0: "Cấp huyện !"}
+
+
 def test_components_are_the_8_connected_blobs_with_their_areas_and_boxes():
     from pipeline.sources.ocr_tables import _components, components_array
 

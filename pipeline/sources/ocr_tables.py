@@ -562,7 +562,7 @@ def _texts_from_data(data: dict, group: list[_Piece], gap: int, repair: bool = F
         for k, p in enumerate(group):
             if p.top - gap / 2 <= cy <= p.bottom + gap / 2:
                 words.setdefault(k, []).append((data["block_num"][i], data["par_num"][i], data["line_num"][i],
-                                                 data["top"][i], data["left"][i], text, conf))
+                                                 data["top"][i], data["left"][i], text, conf, data["height"][i]))
                 break
     out = {}
     for k, ws in words.items():
@@ -570,15 +570,43 @@ def _texts_from_data(data: dict, group: list[_Piece], gap: int, repair: bool = F
         for w in ws:
             lines.setdefault(w[:3], []).append(w)
         ordered = sorted(lines.values(), key=lambda l: min(w[3] for w in l))
-        cell = [w for l in ordered for w in sorted(l, key=lambda w: w[4])]
+        seen = [w for l in ordered for w in sorted(l, key=lambda w: w[4])]
+        cell = [w for l in ordered for w in _without_raised_and_dots(sorted(l, key=lambda w: w[4]))]
         text = " ".join(w[5] for w in cell)
         if repair:
-            fixed = " ".join(repair_uncertain_words([w[5] for w in cell], [w[6] for w in cell]))
-            if fixed != text and raw is not None:
-                raw[k] = collapse(text)
-            text = fixed
+            text = " ".join(repair_uncertain_words([w[5] for w in cell], [w[6] for w in cell]))
+        if raw is not None and text != " ".join(w[5] for w in seen):
+            raw[k] = collapse(" ".join(w[5] for w in seen))
         out[k] = (collapse(text), statistics.mean(w[6] for w in ws))
     return out
+
+
+RAISED_SHARE = 0.6  # of the line's word height: a mark no taller, its foot in the line's upper part, is raised
+CELL_DOT_SHARE = 0.3  # of the line's word height: a "." or "," alone no taller is a speck
+
+
+def _without_raised_and_dots(line: list) -> list:
+    """The words of one line of a cell (block, par, line, top, left, text, conf, height; left to
+    right) without what a scan's small ink made of them: a footnote marker raised after the last
+    word ("Cấp huyện¹" read "Cấp huyện !", "phường²" read "phường 2": one or two characters, no
+    letter, no taller than RAISED_SHARE of the words, its foot above their middle), and a lone stop
+    or comma between two words ("Học tập . chuyên đề"), no taller than a dot."""
+    heights = [w[7] for w in line if any(c.isalpha() for c in w[5])]
+    if not heights:
+        return line
+    tall = statistics.median(heights)
+    keep = []
+    for j, w in enumerate(line):
+        text, top, h = w[5], w[3], w[7]
+        if j == len(line) - 1 and j > 0 and len(text) <= 2 and not any(c.isalpha() for c in text):
+            prev = line[j - 1]
+            if (any(c.isalpha() for c in prev[5]) and h <= RAISED_SHARE * tall
+                    and top + h <= prev[3] + 0.6 * prev[7]):
+                continue
+        if 0 < j < len(line) - 1 and text in (".", ",") and h <= CELL_DOT_SHARE * tall:
+            continue
+        keep.append(w)
+    return keep
 
 
 JUNK = set(".,'`\"·:;_~^°*")  # what specks read as
