@@ -72,6 +72,19 @@ def _deputy_form(t: str) -> str:
     return f"{m.group(1)}{_position_form(m.group(2))}" if m else t
 
 
+AUTHORITY_GLUED = re.compile(r"^(T/M|T\.M|TM\.|Q\.|TL\.|TUQ\.)(?=[^\W\d_])", re.I)
+
+
+def _authority_form(label: str):
+    """The authority line ("TM. ỦY BAN NHÂN DÂN") in `label`, or None: as printed, or as an OCR
+    gave it with specks before it and the space after the abbreviation lost ("_—TM.ỦY BAN NHÂN
+    DÂN"), put back."""
+    if AUTHORITY.match(label):
+        return label
+    bare = AUTHORITY_GLUED.sub(r"\1 ", re.sub(r"^(?:[^\w/]|_)+", "", label))
+    return bare if AUTHORITY.match(bare) and bare.isupper() else None
+
+
 def signature_from_lines(lines: list[Line]) -> Signature:
     sig = Signature()
     ev: dict[str, Evidence] = {}
@@ -80,8 +93,9 @@ def signature_from_lines(lines: list[Line]) -> Signature:
         if not t:
             continue
         label = t.rstrip(".,;:").rstrip()  # a speck after an upper-case label ("T/M BAN THƯỜNG VỤ.")
-        if sig.authority is None and AUTHORITY.match(t):
-            sig.authority, ev["authority"] = label, _ev(ln, ln.text)
+        authority = _authority_form(label) if sig.authority is None else None
+        if authority is not None:
+            sig.authority, ev["authority"] = authority, _ev(ln, ln.text)
         elif sig.deputy is None and DEPUTY.match(t):
             sig.deputy, ev["deputy"] = _deputy_form(label), _ev(ln, ln.text)
         elif sig.position is None and (best_match(t, V.POSITIONS, threshold=80) or

@@ -58,6 +58,9 @@ SIGNATURES = [
     (("TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG", "Đinh Công Lý"), ("TL. CHỦ TỊCH", None, "CHÁNH VĂN PHÒNG", "Đinh Công Lý")),
     (("TUQ. CHỦ TỊCH", "TRƯỞNG PHÒNG Y TẾ", "Mai Anh"), ("TUQ. CHỦ TỊCH", None, "TRƯỞNG PHÒNG Y TẾ", "Mai Anh")),
     (("tm. ủy ban nhân dân", "CHỦ TỊCH", "Trần Bình"), ("tm. ủy ban nhân dân", None, "CHỦ TỊCH", "Trần Bình")),
+    # a scan: specks before the authority and the space after "TM." lost
+    (("_—TM.ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Bình"),
+     ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Bình")),
     # no authority: a head signing for the body, or a deputy only
     (("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Trần Văn Bình"), (None, "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Trần Văn Bình")),
     (("GIÁM ĐỐC", "Lê Thị Hoa"), (None, None, "GIÁM ĐỐC", "Lê Thị Hoa")),
