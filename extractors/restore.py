@@ -250,13 +250,25 @@ class _Model:
         else:
             val = math.log((c_ab + t_a * self.pu[b]) / (c_a + t_a))
         if cap and key in self.prop:
+            base = val
             val += PLACE_BONUS  # a place name of the gazetteer ("quận Ninh Kiều", "Cần Thơ")
+            if cap == IN_PLACE_NAME or (cap == AFTER_UNIT and self.tokens[a] in UNIT_SYLLABLES):
+                # inside a name after its unit word ("xã Đội Cấn"): the gazetteer's own odds of the
+                # next syllable, beside the general model's (a rare syllable of a name is likely here)
+                p_place = self.prop[key] / (self.prop_left[a] + self.prop_types[a])
+                val = max(val, math.log(math.exp(base) + PLACE_WEIGHT * p_place))
         if len(self._lm_cache) < 2_000_000:
             self._lm_cache[ck] = val
         return val
 
 
 PLACE_BONUS = 2.0  # log-bonus of a place-name bigram before a capitalized token
+# A capitalized token's place in a name (the `cap` of Model.lm): the first after an administrative
+# unit word ("Phường", "xã"), or a later one of the same run of capitalized words
+AFTER_UNIT, IN_PLACE_NAME = 2, 3
+PLACE_WEIGHT = 0.3  # weight of the gazetteer's odds there (0.1-0.3 alike on the stripped seeds, 0.5 and 1 worse)
+UNIT_SYLLABLES = frozenset({"xã", "phường", "huyện", "quận", "tỉnh", "trấn", "phố"})
+_UNIT_KEYS = frozenset({"xa", "phuong", "huyen", "quan", "tinh", "tran", "pho"})
 # A cut between two pieces of text read apart (cells of a table row, rows): the next token is read
 # without left context, by its unigram probability, not as a sentence start (<s>: VLSP's sentences
 # start with "Sở", "Ngay"... far more than a table's cells do).
@@ -722,7 +734,9 @@ def restore_text(text: str) -> RestoredText:
     unk = m.index["<unk>"]
     positions: list[tuple[int, list[tuple[int, float]], bool]] = [(-1, [(bos, 0.0)], False)]
     fixed_out: dict[int, str] = {}
+    place_ctx = _place_contexts(toks)
     for i, (kind, tok, _) in enumerate(toks):
+        place_state = place_ctx[i]
         if kind == "space":
             if tok.count("\n") >= 2:
                 positions.append((-1, [(bos, 0.0)], False))
@@ -765,7 +779,10 @@ def restore_text(text: str) -> RestoredText:
             positions.append((-1, [(unk, 0.0)], False))
             continue
         first = next((c for c in tok if not c.isdigit()), "")
-        positions.append((i, cands, first.isupper()))
+        cap = first.isupper()
+        if cap and place_state:
+            cap = place_state  # (an int: True == 1)
+        positions.append((i, cands, cap))
     positions.append((-1, [(bos, 0.0)], False))
 
     choice, conf = _viterbi(positions)
@@ -790,6 +807,32 @@ def restore_text(text: str) -> RestoredText:
             if kind == "word":
                 details.append(Token(tok, tok, 1.0, start, start + len(tok)))
     return RestoredText(text="".join(out_parts), raw=raw, tokens=tuple(details), ocr=ocr)
+
+
+def _place_contexts(toks: list[tuple[str, str, int]]) -> list[int]:
+    """Per token: AFTER_UNIT for a capitalized word right after an administrative unit word
+    ("Phuong Phan Thiet", "xa Doi Can"), IN_PLACE_NAME for the capitalized words after it in the
+    same run, else 0. A line break, a tab, punctuation or a number ends the run."""
+    out, state = [], 0
+    for kind, tok, _ in toks:
+        if kind == "space":
+            out.append(0)
+            if "\n" in tok or "\t" in tok:
+                state = 0
+            continue
+        if kind != "word":
+            out.append(0)
+            state = 0
+            continue
+        capital = tok[:1].isupper()
+        out.append(state if capital else 0)
+        if fold(tok) in _UNIT_KEYS:
+            state = AFTER_UNIT
+        elif capital and state in (AFTER_UNIT, IN_PLACE_NAME):
+            state = IN_PLACE_NAME
+        else:
+            state = 0
+    return out
 
 
 def _is_cut(space: str, prev_kind: Optional[str]) -> bool:

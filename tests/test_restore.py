@@ -92,6 +92,10 @@ EXAMPLES = [
     ("nguoi dan dong BHYT", "người dân đóng BHYT"),
     ("do Co quan BHXH dong", "do Cơ quan BHXH đóng"),
     ("Tong thu BHYT so voi ke hoach", "Tổng thu BHYT so với kế hoạch"),
+    # after an administrative unit word, a name takes the gazetteer's odds ("Nghị Làm", "Lề Lối" before)
+    ("\tXa Nghi Lam\t", "\tXã Nghi Lâm\t"),
+    ("Phuong Le Loi", "Phường Lê Lợi"),
+    ("tai xa Ho Hai, huyen Ha Hoa", "tại xã Hộ Hải, huyện Hạ Hòa"),
     # a rate "đạt" a figure (the glossary's wording of results and targets), not "đất"
     ("ty le bao phu dat 92,5% dan so", "tỷ lệ bao phủ đạt 92,5% dân số"),
     # a table's cells and rows are read apart: a tab or a line break after a number cuts the context
