@@ -72,6 +72,13 @@ def _deputy_form(t: str) -> str:
     return f"{m.group(1)}{_position_form(m.group(2))}" if m else t
 
 
+# The collegial bodies a signer signs for (after T/M, TM., TL., Q., TUQ.); kept here, not in the
+# vocabulary module, whose every phrase also feeds the restorer's model
+AUTHORITY_BODIES: tuple[str, ...] = (
+    "BAN THƯỜNG VỤ", "BAN CHẤP HÀNH", "ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "THƯỜNG TRỰC HỘI ĐỒNG NHÂN DÂN",
+    "BAN CHỈ ĐẠO", "BAN CÁN SỰ ĐẢNG", "ĐẢNG ĐOÀN", "ĐẢNG ỦY", "ỦY BAN MẶT TRẬN TỔ QUỐC", "BAN THƯỜNG TRỰC",
+    "BAN TUYÊN GIÁO", "BAN DÂN VẬN", "BAN TỔ CHỨC", "HỘI ĐỒNG", "TỈNH ỦY", "HUYỆN ỦY", "THÀNH ỦY",
+)
 AUTHORITY_GLUED = re.compile(r"^(T/M|T\.M|TM\.|Q\.|TL\.|TUQ\.)(?=[^\W\d_])", re.I)
 
 
@@ -79,10 +86,26 @@ def _authority_form(label: str):
     """The authority line ("TM. ỦY BAN NHÂN DÂN") in `label`, or None: as printed, or as an OCR
     gave it with specks before it and the space after the abbreviation lost ("_—TM.ỦY BAN NHÂN
     DÂN"), put back."""
-    if AUTHORITY.match(label):
+    if not AUTHORITY.match(label):
+        label = AUTHORITY_GLUED.sub(r"\1 ", re.sub(r"^(?:[^\w/]|_)+", "", label))
+        if not (AUTHORITY.match(label) and label.isupper()):
+            return None
+    return _body_form(label)
+
+
+def _body_form(label: str) -> str:
+    """An authority line in capitals whose body, after its prefix, has the letters of one of the
+    vocabulary's bodies takes that body's diacritics (an OCR's "T/M BAN THƯƠNG VỤ" → "THƯỜNG");
+    what follows the body (a place: "ỦY BAN NHÂN DÂN HUYỆN …") stays as read."""
+    m = re.match(r"^(\s*\S+\s+)(.*)$", label)
+    if not m or not label.isupper():
         return label
-    bare = AUTHORITY_GLUED.sub(r"\1 ", re.sub(r"^(?:[^\w/]|_)+", "", label))
-    return bare if AUTHORITY.match(bare) and bare.isupper() else None
+    words = m.group(2).split()
+    for body in sorted(AUTHORITY_BODIES, key=lambda b: -len(b.split())):
+        n = len(body.split())
+        if len(words) >= n and key(" ".join(words[:n])) == key(body):
+            return m.group(1) + " ".join([body] + words[n:])
+    return label
 
 
 def signature_from_lines(lines: list[Line]) -> Signature:

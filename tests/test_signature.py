@@ -39,10 +39,15 @@ SIGNATURES = [
      ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH THƯỜNG TRỰC", "Lò Thị Mai")),
     # OCR without diacritics (seed 003, after the layout split the glued columns)
     # (a position takes the diacritics of the one vocabulary title with its letters; raw stays in evidence)
+    # (and so does the authority's body, as the one vocabulary body with its letters)
     (("TM. UY BAN NHAN DAN", "KT CHfJ TICH", "CHU TICH", "Pham Thi Nhi Binh"),
-     ("TM. UY BAN NHAN DAN", "KT CHfJ TICH", "CHỦ TỊCH", "Pham Thi Nhi Binh")),
+     ("TM. ỦY BAN NHÂN DÂN", "KT CHfJ TICH", "CHỦ TỊCH", "Pham Thi Nhi Binh")),
     (("TM. UY BAN NHAN DAN", "KT. CHU TICH", "PHO CHU TICH", "Pham Thi Nhi Binh"),
-     ("TM. UY BAN NHAN DAN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Pham Thi Nhi Binh")),
+     ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Pham Thi Nhi Binh")),
+    # a scan: a wrong diacritic in the body; a place after the body stays as read
+    (("T/M BAN THƯƠNG VỤ", "PHÓ BÍ THƯ", "Vũ Văn Sơn"), ("T/M BAN THƯỜNG VỤ", None, "PHÓ BÍ THƯ", "Vũ Văn Sơn")),
+    (("TM. ỦY BAN NHAN DAN HUYEN LAC AN", "CHỦ TỊCH", "Trần Bình"),
+     ("TM. ỦY BAN NHÂN DÂN HUYEN LAC AN", None, "CHỦ TỊCH", "Trần Bình")),
     # a scan: a wrong diacritic, a speck after a label
     (("T/M BAN THƯỜNG VỤ.", "PHÓ BÍ THƯ THƯỜNG TRỤC", "Vũ Văn Sơn"),
      ("T/M BAN THƯỜNG VỤ", None, "PHÓ BÍ THƯ THƯỜNG TRỰC", "Vũ Văn Sơn")),
