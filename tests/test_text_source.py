@@ -354,3 +354,23 @@ def test_unreadable_input_raises_source_error(data, reason):
         text_to_source(data, "x.txt")
     assert exc.value.file == "x.txt"
     assert reason in exc.value.reason
+
+
+def test_a_restored_cell_that_is_a_total_label_takes_the_vocabulary_s_spelling():
+    from pipeline.sources.text import _table_labels_spelled
+
+    text = "\t<b>Công</b>\t<b>102.233</b>\n\tTổng cong\t12\n\tCông văn\t3\n\tCÔNG\t5\nCông tác"
+    assert _table_labels_spelled(text) == ("\t<b>Cộng</b>\t<b>102.233</b>\n\tTổng cộng\t12\n\tCông văn\t3\n"
+                                           "\tCỘNG\t5\nCông tác")
+
+
+def test_a_stripped_table_s_total_row_is_read_cong():
+    from pipeline.sources.text import text_to_source
+
+    rows = "\n".join(f"{i}\tXa {n}\t{i * 100}" for i, n in enumerate(["An Khang", "Thai Long", "Kim Phu"], 1))
+    body = ("BIEU TONG HOP SO NGUOI THAM GIA BAO HIEM Y TE CUA CAC XA TREN DIA BAN HUYEN NAM 2024\n"
+            "Cac xa da tham gia day du theo ke hoach duoc giao va bao cao ket qua ve Uy ban nhan dan huyen\n"
+            f"TT\tTen don vi\tSo nguoi\n{rows}\n\tCong\t600\n")
+    doc = text_to_source(body.encode(), "t.txt")
+    cells = [ln.cells for p in doc.pages for ln in p.lines if ln.cells]
+    assert any(c.text == "Cộng" for row in cells for c in row), cells

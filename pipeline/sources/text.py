@@ -94,6 +94,30 @@ def _is_bold(raw: str, bold_open: bool) -> tuple[bool, bool]:
     return whole or (starts and open_after), open_after
 
 
+_CELL = re.compile(r"(?<=\t)(?P<open><b>|\*\*)?(?P<text>[^\t<>*\n]+?)(?P<close></b>|\*\*)?(?=\t|\n|$)")
+
+
+def _table_labels_spelled(text: str) -> str:
+    """A restored table cell that is a total row's label of the vocabulary but for its marks takes
+    the vocabulary's spelling ("Công" → "Cộng", "Tong so" → "Tổng số"): alone in its cell it has
+    no context, and the restorer reads it by its commonest syllable."""
+    from extractors.restore import fold
+    from extractors.vocabulary import TOTAL_WORDS
+
+    labels = {fold(w): w for w in TOTAL_WORDS}
+
+    def spell(m: "re.Match") -> str:
+        cell = m.group("text")
+        form = labels.get(fold(cell.strip()))
+        if form is None or cell.strip() == form:
+            return m.group(0)
+        if cell.strip().isupper():
+            form = form.upper()
+        return (m.group("open") or "") + cell.replace(cell.strip(), form) + (m.group("close") or "")
+
+    return _CELL.sub(spell, text)
+
+
 def text_to_source(data: bytes, file: str, sha256: Optional[str] = None) -> SourceDoc:
     text, warnings = decode_text(data, file)
     sha = sha256 or hashlib.sha256(data).hexdigest()
@@ -102,7 +126,7 @@ def text_to_source(data: bytes, file: str, sha256: Optional[str] = None) -> Sour
     score = vietnamese_score(text)
     if score < RESTORE_BELOW and len(re.findall(r"[^\W\d_]{2,}", text)) >= RESTORE_MIN_WORDS:
         # diacritics lost (old OCR, ASCII archive): parse the restored text, keep each printed line as raw
-        text = restore_text(text).text
+        text = _table_labels_spelled(restore_text(text).text)
         warnings.append(f"{file}: text is not Vietnamese as written (score {score:.2f}): diacritics restored, "
                         "printed text kept as raw")
     lines = _parse_lines(text.split("\n"), printed)
