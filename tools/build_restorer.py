@@ -184,6 +184,14 @@ DOMAIN_PHRASES = (
     "lượt khám ngoại trú", "BHYT ngoại trú", "dược", "ngành dược", "Trang thông tin điện tử", "tin, bài",
     "dễ dàng", "dễ dàng tiếp cận", "cân đối", "phường, xã", "các phường, xã", "các xã, phường", "chi bộ",
     "BCS đảng", "số chi", "chi BHYT", "chi quỹ BHYT",
+    # citing a document's provisions
+    "tại Chỉ thị", "tại Nghị quyết", "tại Quyết định", "tại Kế hoạch", "tại Công văn", "tại Thông tư",
+    "tại Nghị định", "quy định tại", "nêu tại", "ban hành tại",
+    # the fund's payments and the bodies that carry the work out
+    "thanh toán chi phí", "thanh toán chi phí khám bệnh, chữa bệnh", "cấp thuốc", "cấp phát thuốc",
+    "thi đua", "thi đua, khen thưởng", "công tác thi đua", "đô thị văn minh", "chủ động phối hợp",
+    "tầm quan trọng của", "qua đó", "công đoàn", "công đoàn cơ sở", "Ban biên tập", "Phòng Tư pháp",
+    "Đảng bộ tỉnh", "Ban Chấp hành Đảng bộ tỉnh", "Ban Chấp hành Đảng bộ huyện",
 )
 
 # Abbreviations the reports use for their terms, and what they stand for: a sentence or phrase with
