@@ -277,6 +277,14 @@ def test_a_number_read_in_another_format_than_its_column_takes_the_column_s():
     # a column that does not say which (one decimal only, no grouped count) is left as read
     assert [g[3] for g in got] == ["2019", "2020", "12,5", "7.5", "8 000"]
     assert [g[0] for g in got] == [r[0] for r in read]
+    # a figure read with a stop after it, among figures without: a speck; a column of list numbers keeps its stops
+    rows = [([(10 + 100 * c, 20 * r, 100 + 100 * c, 20 * r + 18) for c in range(2)], None) for r in range(4)]
+    table = SimpleNamespace(rows=rows)
+    read = [["1.", "30"], ["2.", "19."], ["3.", "3.110"], ["4.", "25"]]
+    texts = {tuple(cb): (read[r][c], 80.0) for r, (cbs, _) in enumerate(rows) for c, cb in enumerate(cbs)}
+    T._number_formats_by_column(texts, table)
+    assert [[texts[tuple(cb)][0] for cb in cbs] for cbs, _ in rows] == [["1.", "30"], ["2.", "19"], ["3.", "3.110"],
+                                                                        ["4.", "25"]]
 
 
 def test_cell_text_without_specks_read_as_letters():

@@ -739,6 +739,8 @@ def _checkboxes_by_column(texts: dict, table) -> None:
 GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+")  # 10.125: thousands grouped by full stops
 DECIMAL = re.compile(r"\d{1,3},\d{1,2}")  # 98,8: a decimal comma
 GROUPED_MISREAD = re.compile(r"\d{1,3}(?:[ ,]\d{3})+")  # 11 168, 5,679: the stop lost or read as a comma
+FIGURE = re.compile(r"\d[\d.,]*(?<=\d)")  # a figure: digits, grouped or decimal
+FIGURE_STOPPED = re.compile(r"\d[\d.,]*\d\.|\d\.")  # … read with a stop after it ("19.")
 DECIMAL_MISREAD = re.compile(r"\d{1,3}\.\d{1,2}")  # 99.4: the comma read as a stop
 
 
@@ -748,7 +750,9 @@ def _number_formats_by_column(texts: dict, table) -> None:
     figure, so in a column of grouped counts ("10.125", "5.921") a count read "11 168" or "5,679"
     lost its stop or read it as a comma (a scan's small marks), and in a column of decimals
     ("98,8") one read "99.4" read its comma as a stop. Only where the column says so: two cells of
-    its format at least and none of the other."""
+    its format at least and none of the other. A figure read with a stop after it where the column's
+    other figures (three or more) have none lost a speck's reading ("19." among "3.110", "25"); a
+    column of list numbers ("1.", "2.") has its stops in every cell."""
     by_col: dict[int, list[tuple]] = {}
     for cells_boxes, _ in table.rows:
         for cb in cells_boxes:
@@ -758,8 +762,12 @@ def _number_formats_by_column(texts: dict, table) -> None:
         read = [(texts.get(c, (None, 0.0))[0] or "").strip() for c in cells]
         grouped = sum(bool(GROUPED.fullmatch(t)) for t in read)
         decimal = sum(bool(DECIMAL.fullmatch(t)) for t in read)
+        figures = sum(bool(FIGURE.fullmatch(t)) for t in read)
+        stopped = sum(bool(FIGURE_STOPPED.fullmatch(t)) for t in read)
         for c, t in zip(cells, read):
-            if grouped >= 2 and not decimal and GROUPED_MISREAD.fullmatch(t):
+            if stopped == 1 and figures >= 3 and FIGURE_STOPPED.fullmatch(t):
+                texts[c] = (t[:-1], texts[c][1])  # "19." among "3.110", "25": a speck after the figure
+            elif grouped >= 2 and not decimal and GROUPED_MISREAD.fullmatch(t):
                 texts[c] = (re.sub(r"[ ,]", ".", t), texts[c][1])
             elif decimal >= 2 and not grouped and DECIMAL_MISREAD.fullmatch(t):
                 texts[c] = (t.replace(".", ","), texts[c][1])
