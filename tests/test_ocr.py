@@ -540,3 +540,20 @@ def test_pytesseract_is_imported_without_pandas():
             "import pandas; assert pandas.DataFrame; print('ok')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
+
+
+def test_the_start_of_a_word_read_twice_on_its_ink_is_dropped_and_the_surer_case_kept():
+    from pipeline.sources.ocr import _OcrWord, _without_gap_strays
+
+    def words(*ws):
+        return [_OcrWord(t, box, conf, (1, 1, 1)) for t, box, conf in ws]
+
+    # "thành ủ Ủy,": "ủ" lies on the ink of "Ủy," and is its start; read surer, its small letter stays
+    got = _without_gap_strays(words(("thành", (156, 639, 192, 652), 93), ("ủ", (186, 638, 193, 653), 90),
+                                    ("Ủy,", (187, 642, 202, 654), 71)), 30)
+    assert [w.text for w in got] == ["thành", "ủy,"] and got[1].raw == "Ủy,"
+    # two words side by side, or a short word that is no start of the next, stay
+    got = _without_gap_strays(words(("ủy", (100, 10, 112, 22), 90), ("ban", (116, 10, 134, 22), 90)), 30)
+    assert [w.text for w in got] == ["ủy", "ban"]
+    got = _without_gap_strays(words(("a", (100, 10, 106, 22), 90), ("bà", (101, 10, 116, 22), 90)), 30)
+    assert [w.text for w in got] == ["a", "bà"]

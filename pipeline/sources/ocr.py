@@ -250,6 +250,12 @@ def _without_gap_strays(ws: list[_OcrWord], column_gap: float) -> list[_OcrWord]
     dot_height = DOT_SHARE * statistics.median(letter_heights) if letter_heights else None
     keep = []
     for i, w in enumerate(ws):
+        if w.mark is None and _read_twice(w, ws[i + 1] if i + 1 < len(ws) else None):
+            nxt = ws[i + 1]  # "thành ủ Ủy,": the start of the next word read once more, on its ink …
+            if w.conf > nxt.conf and w.text[:1].islower() and nxt.text[:1].isupper():
+                nxt.raw = nxt.raw or nxt.text  # … and more surely: its case is the word's
+                nxt.text = nxt.text[:1].lower() + nxt.text[1:]
+            continue
         if w.mark is not None:
             pass  # a footnote marker Tesseract read as "'": the mark is kept with its word
         elif dot_height is not None and w.text in ("_", "__"):
@@ -275,6 +281,22 @@ def _without_gap_strays(ws: list[_OcrWord], column_gap: float) -> list[_OcrWord]
         keep[0] = _OcrWord(SPECKED_BULLET.match(first.text).group(1), first.box, first.conf, first.key, first.mark,
                            first.raw or first.text)  # "__-" → "-": specks read before a list's dash
     return keep
+
+
+READ_TWICE_OVERLAP = 0.6  # of a word's width inside the next word's box: the same ink
+
+
+def _read_twice(w: _OcrWord, nxt: Optional[_OcrWord]) -> bool:
+    """Whether `w` is the beginning of the next word read a second time (Tesseract's "ủ" over the
+    ink of "Ủy,"): its box mostly inside the next word's, its letters the start of the next word's
+    (case and marks aside)."""
+    from extractors.restore import fold
+
+    if nxt is None or not w.text or not nxt.text or len(w.text) >= len(nxt.text):
+        return False
+    width = w.box[2] - w.box[0]
+    inside = min(w.box[2], nxt.box[2]) - max(w.box[0], nxt.box[0])
+    return width > 0 and inside >= READ_TWICE_OVERLAP * width and fold(nxt.text).startswith(fold(w.text))
 
 
 def _repair_doubtful_marks(ws: list[_OcrWord]) -> None:
