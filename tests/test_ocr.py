@@ -419,6 +419,10 @@ def test_punctuation_specks_are_taken_out_of_lines(words, expected):
     (["e-mail"], [1], ["e-mail"]), (["covid-19"], [1], ["covid-19"]),
     # a capitalized syllable's stop before lower case too; an abbreviation in capitals keeps its stop
     (["Chỉ.", "thị"], [1, 1], ["Chỉ", "thị"]), (["UBND.", "các"], [1, 1], ["UBND.", "các"]),
+    # a stop glued between two syllables, the second in small letters; abbreviations and addresses keep it
+    (["điền.thông", "tin"], [1, 1], ["điền thông", "tin"]), (["Xã.hội"], [1], ["Xã hội"]),
+    (["tổ.chức,"], [1], ["tổ chức,"]), (["TP.HCM"], [1], ["TP.HCM"]), (["T.Ư"], [1], ["T.Ư"]),
+    (["baohiem.gov.vn"], [1], ["baohiem.gov.vn"]), (["thành.Phố"], [1], ["thành.Phố"]),
     # straight quotes and backticks glued on a syllable: Vietnamese has none
     (["TỤC", "'TRIỂN", "KHAI"], [1, 1, 1], ["TỤC", "TRIỂN", "KHAI"]), (["của'", "Ban"], [1, 1], ["của", "Ban"]),
     (["`hội,"], [1], ["hội,"]), (["“Đẩy"], [1], ["“Đẩy"]), (["don't"], [1], ["don't"]), (["'"], [1], ["'"]),

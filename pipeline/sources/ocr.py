@@ -127,6 +127,11 @@ GLUED_HYPHEN = re.compile(r"""
     - (?P<right> [^\W\d_]{2,} )           # a hyphen, letters,
     (?P<tail> [.,;:]? ) $                  # maybe a stop or comma after
 """, re.VERBOSE)
+GLUED_STOP = re.compile(r"""
+    ^ (?P<left> [^\W\d_]{2,} )            # a syllable (perhaps capitalized),
+    \. (?P<right> [^\W\d_]{2,} )         # a stop, a syllable in small letters, no space between
+    (?P<tail> [.,;:]? ) $                  # maybe a stop or comma after
+""", re.VERBOSE)
 GLUED_QUOTE = re.compile(r"""
     ^ ['`]* (?P<word> [^\W\d_]+ ) ['`]*   # a word with straight quotes or backticks glued on
     (?P<tail> [.,;:]? ) $                  # maybe a stop or comma after
@@ -160,6 +165,11 @@ def glued_specks_removed(words: list[_OcrWord]) -> list[_OcrWord]:
         if (m and m["left"].islower() and m["right"].islower() and is_syllable_form(m["left"])
                 and is_syllable_form(m["right"])):
             w.raw, w.text = w.raw or w.text, f"{m['left']} {m['right']}{m['tail']}"
+            continue
+        m = GLUED_STOP.match(w.text)
+        if (m and m["left"][1:].islower() and m["right"].islower() and is_syllable_form(m["left"])
+                and is_syllable_form(m["right"])):
+            w.raw, w.text = w.raw or w.text, f"{m['left']} {m['right']}{m['tail']}"  # "điền.thông", "Xã.hội"
     return words
 
 
