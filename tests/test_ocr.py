@@ -423,6 +423,9 @@ def test_punctuation_specks_are_taken_out_of_lines(words, expected):
     (["điền.thông", "tin"], [1, 1], ["điền thông", "tin"]), (["Xã.hội"], [1], ["Xã hội"]),
     (["tổ.chức,"], [1], ["tổ chức,"]), (["TP.HCM"], [1], ["TP.HCM"]), (["T.Ư"], [1], ["T.Ư"]),
     (["baohiem.gov.vn"], [1], ["baohiem.gov.vn"]), (["thành.Phố"], [1], ["thành.Phố"]),
+    # a stop glued before an opening bracket, ":-" before a number: specks
+    (["tỉnh.(qua", "Sở"], [1, 1], ["tỉnh (qua", "Sở"]), (["năm:-2030."], [1], ["năm 2030."]),
+    (["năm.2030"], [1], ["năm.2030"]), (["2022-2025,"], [1], ["2022-2025,"]), (["TP.(HCM)"], [1], ["TP.(HCM)"]),
     # straight quotes and backticks glued on a syllable: Vietnamese has none
     (["TỤC", "'TRIỂN", "KHAI"], [1, 1, 1], ["TỤC", "TRIỂN", "KHAI"]), (["của'", "Ban"], [1, 1], ["của", "Ban"]),
     (["`hội,"], [1], ["hội,"]), (["“Đẩy"], [1], ["“Đẩy"]), (["don't"], [1], ["don't"]), (["'"], [1], ["'"]),

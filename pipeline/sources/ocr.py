@@ -132,6 +132,11 @@ GLUED_STOP = re.compile(r"""
     \. (?P<right> [^\W\d_]{2,} )         # a stop, a syllable in small letters, no space between
     (?P<tail> [.,;:]? ) $                  # maybe a stop or comma after
 """, re.VERBOSE)
+GLUED_BEFORE = re.compile(r"""
+    ^ (?P<left> [^\W\d_]{2,} )            # a syllable in small letters,
+    (?: \. (?= \( ) | [:.;,] - (?= \d ) )  # a stop glued to an opening bracket, or ":-" to a number
+    (?P<right> \S+ ) $                     # "tỉnh.(qua", "năm:-2030."
+""", re.VERBOSE)
 GLUED_QUOTE = re.compile(r"""
     ^ ['`]* (?P<word> [^\W\d_]+ ) ['`]*   # a word with straight quotes or backticks glued on
     (?P<tail> [.,;:]? ) $                  # maybe a stop or comma after
@@ -165,6 +170,10 @@ def glued_specks_removed(words: list[_OcrWord]) -> list[_OcrWord]:
         if (m and m["left"].islower() and m["right"].islower() and is_syllable_form(m["left"])
                 and is_syllable_form(m["right"])):
             w.raw, w.text = w.raw or w.text, f"{m['left']} {m['right']}{m['tail']}"
+            continue
+        m = GLUED_BEFORE.match(w.text)
+        if m and m["left"].islower() and is_syllable_form(m["left"]):
+            w.raw, w.text = w.raw or w.text, f"{m['left']} {m['right']}"  # a speck glued before "(" or a number
             continue
         m = GLUED_STOP.match(w.text)
         if (m and m["left"][1:].islower() and m["right"].islower() and is_syllable_form(m["left"])
