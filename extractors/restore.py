@@ -253,7 +253,7 @@ class _Model:
             base = val
             val += PLACE_BONUS  # a place name of the gazetteer ("quận Ninh Kiều", "Cần Thơ")
             if cap == IN_PLACE_NAME or (cap == AFTER_UNIT and self.tokens[a] in UNIT_SYLLABLES):
-                # inside a name after its unit word ("xã Đội Cấn"): the gazetteer's own odds of the
+                # inside a name after its unit word ("xã Nghi Lâm"): the gazetteer's own odds of the
                 # next syllable, beside the general model's (a rare syllable of a name is likely here)
                 p_place = self.prop[key] / (self.prop_left[a] + self.prop_types[a])
                 val = max(val, math.log(math.exp(base) + PLACE_WEIGHT * p_place))
@@ -811,7 +811,7 @@ def restore_text(text: str) -> RestoredText:
 
 def _place_contexts(toks: list[tuple[str, str, int]]) -> list[int]:
     """Per token: AFTER_UNIT for a capitalized word right after an administrative unit word
-    ("Phuong Phan Thiet", "xa Doi Can"), IN_PLACE_NAME for the capitalized words after it in the
+    ("Phuong Le Loi", "xa Nghi Lam"), IN_PLACE_NAME for the capitalized words after it in the
     same run, else 0. A line break, a tab, punctuation or a number ends the run."""
     out, state = [], 0
     for kind, tok, _ in toks:
