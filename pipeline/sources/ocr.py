@@ -122,14 +122,10 @@ def words_from_tesseract(data: dict, scale: float, marks: Optional[list] = None)
 GLUED_DOT = re.compile(r"""
     ^ (?P<word> [^\W\d_]{2,} ) \. $       # a word of two letters or more, and a full stop
 """, re.VERBOSE)
-GLUED_HYPHEN = re.compile(r"""
+GLUED_BETWEEN = re.compile(r"""
     ^ (?P<left> [^\W\d_]{2,} )            # letters,
-    - (?P<right> [^\W\d_]{2,} )           # a hyphen, letters,
-    (?P<tail> [.,;:]? ) $                  # maybe a stop or comma after
-""", re.VERBOSE)
-GLUED_STOP = re.compile(r"""
-    ^ (?P<left> [^\W\d_]{2,} )            # a syllable (perhaps capitalized),
-    \. (?P<right> [^\W\d_]{2,} )         # a stop, a syllable in small letters, no space between
+    (?P<sep> [-.] )                        # a hyphen or a stop, no space around it,
+    (?P<right> [^\W\d_]{2,} )             # letters,
     (?P<tail> [.,;:]? ) $                  # maybe a stop or comma after
 """, re.VERBOSE)
 GLUED_BEFORE = re.compile(r"""
@@ -147,7 +143,8 @@ def glued_specks_removed(words: list[_OcrWord]) -> list[_OcrWord]:
     """A speck read as punctuation glued to a word, in prose: a full stop after a lower-case syllable
     when the next word of its block starts in lower case ("giải. pháp": Vietnamese sentences open with a
     capital), a hyphen between two lower-case syllables ("lợi-của": compounds are not hyphenated;
-    "Lao động - Thương binh" spaces its dash), a straight quote or backtick on a syllable (Vietnamese
+    "Lao động - Thương binh" spaces its dash) or a stop between two syllables with no space
+    ("điền.thông"), a stop glued before "(" or ":-" before a number, a straight quote or backtick on a syllable (Vietnamese
     has no apostrophes; its quotes are curly). The reading stays in the word's raw."""
     from extractors.restore import is_syllable_form
 
@@ -166,19 +163,16 @@ def glued_specks_removed(words: list[_OcrWord]) -> list[_OcrWord]:
         if m and m["word"] != w.text.rstrip(".,;:") and is_syllable_form(m["word"]):
             w.raw, w.text = w.raw or w.text, m["word"] + m["tail"]  # "'TRIỂN", "của'": no apostrophes
             continue
-        m = GLUED_HYPHEN.match(w.text)
-        if (m and m["left"].islower() and m["right"].islower() and is_syllable_form(m["left"])
+        m = GLUED_BETWEEN.match(w.text)
+        # "lợi-của", "điền.thông", "Xã.hội": a stop may follow a capitalized syllable, a hyphen may not
+        left_case = m and (m["left"].islower() if m["sep"] == "-" else m["left"][1:].islower())
+        if (left_case and m["right"].islower() and is_syllable_form(m["left"])
                 and is_syllable_form(m["right"])):
             w.raw, w.text = w.raw or w.text, f"{m['left']} {m['right']}{m['tail']}"
             continue
         m = GLUED_BEFORE.match(w.text)
         if m and m["left"].islower() and is_syllable_form(m["left"]):
             w.raw, w.text = w.raw or w.text, f"{m['left']} {m['right']}"  # a speck glued before "(" or a number
-            continue
-        m = GLUED_STOP.match(w.text)
-        if (m and m["left"][1:].islower() and m["right"].islower() and is_syllable_form(m["left"])
-                and is_syllable_form(m["right"])):
-            w.raw, w.text = w.raw or w.text, f"{m['left']} {m['right']}{m['tail']}"  # "điền.thông", "Xã.hội"
     return words
 
 

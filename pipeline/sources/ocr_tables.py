@@ -572,11 +572,11 @@ def _texts_from_data(data: dict, group: list[_Piece], gap: int, repair: bool = F
         ordered = sorted(lines.values(), key=lambda l: min(w[3] for w in l))
         seen = [w for l in ordered for w in sorted(l, key=lambda w: w[4])]
         cell = [w for l in ordered for w in _without_raised_and_dots(sorted(l, key=lambda w: w[4]))]
-        text = " ".join(w[5] for w in cell)
-        if repair:
-            text = " ".join(repair_uncertain_words([w[5] for w in cell], [w[6] for w in cell]))
-        if raw is not None and text != " ".join(w[5] for w in seen):
-            raw[k] = collapse(" ".join(w[5] for w in seen))
+        cell_words = [w[5] for w in cell]
+        text = " ".join(repair_uncertain_words(cell_words, [w[6] for w in cell]) if repair else cell_words)
+        as_read = " ".join(w[5] for w in seen)
+        if raw is not None and text != as_read:
+            raw[k] = collapse(as_read)
         out[k] = (collapse(text), statistics.mean(w[6] for w in ws))
     return out
 
@@ -718,15 +718,20 @@ CHECKBOX = "☐"
 CHECKBOX_LOOKALIKES = {"0", "O", "o", "D", "□", "ơ", "Ơ", "o0", "[]", "Ö"}  # what a box reads as unseen
 
 
-def _checkboxes_by_column(texts: dict, table) -> None:
-    """A cell read as "0" or "O" in a column of checkboxes is one: a box the shape test missed (a
-    broken edge) is read by Tesseract as a letter or digit. Columns by the cells' left edges."""
+def _columns(table) -> list[list[tuple]]:
+    """A table's cells (their boxes, top to bottom) by column: cells whose left edges round alike."""
     by_col: dict[int, list[tuple]] = {}
     for cells_boxes, _ in table.rows:
         for cb in cells_boxes:
             if cb is not None:
                 by_col.setdefault(round(cb[0] / 8), []).append(tuple(cb))
-    for cells in by_col.values():
+    return list(by_col.values())
+
+
+def _checkboxes_by_column(texts: dict, table) -> None:
+    """A cell read as "0" or "O" in a column of checkboxes is one: a box the shape test missed (a
+    broken edge) is read by Tesseract as a letter or digit."""
+    for cells in _columns(table):
         read = [texts.get(c, (None, 0.0))[0] for c in cells]
         filled = [t for t in read if t]
         if len(filled) < 3 or sum(t == CHECKBOX for t in filled) < 0.6 * len(filled):
@@ -753,12 +758,7 @@ def _number_formats_by_column(texts: dict, table) -> None:
     its format at least and none of the other. A figure read with a stop after it where the column's
     other figures (three or more) have none lost a speck's reading ("19." among "3.110", "25"); a
     column of list numbers ("1.", "2.") has its stops in every cell."""
-    by_col: dict[int, list[tuple]] = {}
-    for cells_boxes, _ in table.rows:
-        for cb in cells_boxes:
-            if cb is not None:
-                by_col.setdefault(round(cb[0] / 8), []).append(tuple(cb))
-    for cells in by_col.values():
+    for cells in _columns(table):
         read = [(texts.get(c, (None, 0.0))[0] or "").strip() for c in cells]
         grouped = sum(bool(GROUPED.fullmatch(t)) for t in read)
         decimal = sum(bool(DECIMAL.fullmatch(t)) for t in read)
