@@ -76,15 +76,16 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def unmarked(text: str) -> str:
+    """`text` without its diacritics, in its own case, đ→d ("Đảng" → "Dang"; other characters kept)."""
+    out = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+    return out.replace("đ", "d").replace("Đ", "D")
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Folded key: lower case, no diacritics, đ→d (other characters kept)."""
-    out = []
-    for ch in unicodedata.normalize("NFD", text.lower()):
-        if unicodedata.combining(ch):
-            continue
-        out.append("d" if ch == "đ" else ch)
-    return "".join(out)
+    return unmarked(text.lower())
 
 
 def split_tone(syl: str) -> tuple[str, Optional[str]]:
@@ -268,7 +269,7 @@ PLACE_BONUS = 2.0  # log-bonus of a place-name bigram before a capitalized token
 AFTER_UNIT, IN_PLACE_NAME = 2, 3
 PLACE_WEIGHT = 0.3  # weight of the gazetteer's odds there (0.1-0.3 alike on the stripped seeds, 0.5 and 1 worse)
 UNIT_SYLLABLES = frozenset({"xã", "phường", "huyện", "quận", "tỉnh", "trấn", "phố"})
-_UNIT_KEYS = frozenset({"xa", "phuong", "huyen", "quan", "tinh", "tran", "pho"})
+_UNIT_KEYS = frozenset(fold(u) for u in UNIT_SYLLABLES)
 # A cut between two pieces of text read apart (cells of a table row, rows): the next token is read
 # without left context, by its unigram probability, not as a sentence start (<s>: VLSP's sentences
 # start with "Sở", "Ngay"... far more than a table's cells do).
@@ -975,12 +976,6 @@ def repair_uncertain_words(words: list[str], confidences: list[float]) -> list[s
     return _repair_from_line(words, confidences)
 
 
-def _unmarked(word: str) -> str:
-    """`word` without its diacritics, in its own case (fold lowers it): "Đảng" → "Dang"."""
-    out = "".join(ch for ch in unicodedata.normalize("NFD", word) if not unicodedata.combining(ch))
-    return nfc(out.replace("đ", "d").replace("Đ", "D"))
-
-
 def _repair_from_line(words: list[str], confidences: list[float]) -> list[str]:
     """`repair_uncertain_words` without its shortcut: the whole line restored, without its marks in
     its own case (capitals tell abbreviations and names: "Số chỉ BHYT" → "chi"), and, for a word
@@ -989,7 +984,7 @@ def _repair_from_line(words: list[str], confidences: list[float]) -> list[str]:
     for w in words:
         spans.append((pos, pos + len(fold(w))))
         pos += len(fold(w)) + 1
-    readings = [restore_text(" ".join(_unmarked(w) for w in words))]
+    readings = [restore_text(" ".join(unmarked(w) for w in words))]
     line_upper = sum(c.isupper() for w in words for c in w) >= 0.9 * max(1, sum(c.isalpha() for w in words for c in w))
     out = list(words)
     for i, (w, conf) in enumerate(zip(words, confidences)):

@@ -79,6 +79,7 @@ AUTHORITY_BODIES: tuple[str, ...] = (
     "BAN CHỈ ĐẠO", "BAN CÁN SỰ ĐẢNG", "ĐẢNG ĐOÀN", "ĐẢNG ỦY", "ỦY BAN MẶT TRẬN TỔ QUỐC", "BAN THƯỜNG TRỰC",
     "BAN TUYÊN GIÁO", "BAN DÂN VẬN", "BAN TỔ CHỨC", "HỘI ĐỒNG", "TỈNH ỦY", "HUYỆN ỦY", "THÀNH ỦY",
 )
+_BODIES_LONGEST_FIRST = sorted(AUTHORITY_BODIES, key=lambda b: -len(b.split()))
 AUTHORITY_GLUED = re.compile(r"^(T/M|T\.M|TM\.|Q\.|TL\.|TUQ\.)(?=[^\W\d_])", re.I)
 
 
@@ -101,7 +102,7 @@ def _body_form(label: str) -> str:
     if not m or not label.isupper():
         return label
     words = m.group(2).split()
-    for body in sorted(AUTHORITY_BODIES, key=lambda b: -len(b.split())):
+    for body in _BODIES_LONGEST_FIRST:
         n = len(body.split())
         if len(words) >= n and key(" ".join(words[:n])) == key(body):
             return m.group(1) + " ".join([body] + words[n:])
