@@ -67,9 +67,12 @@ class Manifest:
 
     @property
     def entries(self) -> Entries:
+        return Entries(self._index_db())
+
+    def _index_db(self) -> sqlite3.Connection:
         if self._db is None:
             self._new_index()
-        return Entries(self._db)
+        return self._db
 
     def _new_index(self) -> None:
         if self._db is not None:
@@ -126,17 +129,16 @@ class Manifest:
         os.fsync(self._fh.fileno())
 
     def _index(self, entries: list[dict]) -> None:
-        if self._db is None:
-            self._new_index()
-        self._db.execute("BEGIN")
-        self._db.executemany(
+        db = self._index_db()
+        db.execute("BEGIN")
+        db.executemany(
             "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(e["input"], e["kind"], e["status"], e.get("sha256"), 1 if e.get("record") else 0, e.get("container"),
               json.dumps(e, ensure_ascii=False)) for e in entries])
-        self._db.execute("COMMIT")
+        db.execute("COMMIT")
 
     def _one(self, sql: str, args: tuple) -> Optional[dict]:
-        row = self.entries._db.execute(sql, args).fetchone()
+        row = self._index_db().execute(sql, args).fetchone()
         return json.loads(row[0]) if row else None
 
     def release(self) -> None:
@@ -158,7 +160,7 @@ class Manifest:
         tmp = self.path.with_name(f".{self.path.name}.tmp-{os.getpid()}")
         new_hash, state = hashlib.sha256(), hashlib.sha256()
         with open(tmp, "wb") as fh:
-            for (text,) in self.entries._db.execute("SELECT json FROM entries ORDER BY input"):
+            for (text,) in self._index_db().execute("SELECT json FROM entries ORDER BY input"):
                 line = (text + "\n").encode("utf-8")
                 fh.write(line)
                 new_hash.update(line)
@@ -190,22 +192,22 @@ class Manifest:
 
     def members(self, container: str) -> Iterator[dict]:
         """The entries of an archive's members (nested ones too)."""
-        return (json.loads(r[0]) for r in self.entries._db.execute(
+        return (json.loads(r[0]) for r in self._index_db().execute(
             "SELECT json FROM entries WHERE container = ? ORDER BY input", (container,)))
 
     def member_count(self, container: str) -> int:
-        return self.entries._db.execute("SELECT count(*) FROM entries WHERE container = ?", (container,)).fetchone()[0]
+        return self._index_db().execute("SELECT count(*) FROM entries WHERE container = ?", (container,)).fetchone()[0]
 
     def status_counts(self) -> dict[str, int]:
         """Inputs per status (files and members; archives are containers, not counted)."""
         counts = {s: 0 for s in STATUSES}
-        for status, n in self.entries._db.execute(
+        for status, n in self._index_db().execute(
                 "SELECT status, count(*) FROM entries WHERE kind != 'archive' GROUP BY status"):
             counts[status] += n
         return counts
 
     def archives_failed(self) -> int:
-        return self.entries._db.execute(
+        return self._index_db().execute(
             "SELECT count(*) FROM entries WHERE kind = 'archive' AND status = 'failed'").fetchone()[0]
 
 
