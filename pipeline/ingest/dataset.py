@@ -239,16 +239,15 @@ def swap_into_place(new: Path, target: Path) -> None:
     (a reader sees the old table or the new, never none), else the old renamed aside first; the old is
     removed. A table of an earlier layout (`<table>.parquet`, one file) is removed with it."""
     legacy = target.with_name(f"{target.name}.parquet")
-    if target.exists() and not _exchange(new, target):
-        aside = target.with_name(f".{target.name}.old-{os.getpid()}")
-        os.rename(target, aside)
+    if not target.exists():
         os.rename(new, target)
-        new = aside
-    elif not target.exists():
-        os.rename(new, target)
-        new = None
-    if new is not None:
-        shutil.rmtree(new, ignore_errors=True) if new.is_dir() else new.unlink(missing_ok=True)
+    else:
+        old = new  # after the swap, the old table is where the new one was
+        if not _exchange(new, target):
+            old = target.with_name(f".{target.name}.old-{os.getpid()}")
+            os.rename(target, old)
+            os.rename(new, target)
+        shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
     if legacy.is_file():
         legacy.unlink()
 
