@@ -342,6 +342,43 @@ def test_a_raised_marker_after_a_cell_s_last_word_and_a_lone_dot_are_not_its_tex
     assert raw == {0: "Cấp huyện !"}
 
 
+def test_ink_bands_are_the_rows_with_ink_split_by_blank_rows():
+    crop = np.full((30, 8), 255, dtype=np.uint8)
+    crop[2:6, 1:3] = 0  # a line
+    crop[6:8, 5] = 150  # its mark, touching it: one band
+    crop[12:20, 0:8] = 190  # a grey line
+    crop[25:27, 2] = 210  # lighter than PAPER_GREY: paper
+    assert T.ink_bands(crop) == [(2, 8), (12, 20)]
+    assert T.ink_bands(np.full((5, 5), 255, dtype=np.uint8)) == []
+
+
+# two lines of a narrow header cell: "Số" in band (0, 30), "người" with its marks in band (42, 77)
+BANDS = [(0, 30), (42, 77), (90, 117)]
+
+
+@pytest.mark.parametrize("words, expected", [
+    # the grave of "người" glued to "Số" as a comma (its box reaching into the band below), the dot
+    # of its "i" read as "+" on the line above: both the line below's
+    ([("Số,", 1, 0, 48), ("+", 1, 44, 6), ("người", 2, 48, 26), ("chưa", 3, 92, 25)], ["Số", "người", "chưa"]),
+    # a lone stop of the line above read in the band below: dropped
+    ([("Học", 1, 2, 26), ("tập", 1, 2, 26), (".", 1, 50, 4), ("chuyên", 2, 45, 30)], ["Học", "tập", "chuyên"]),
+    # a real comma on its word's baseline stays in the word's band: kept
+    ([("Xã,", 1, 0, 32), ("phường", 2, 44, 33)], ["Xã,", "phường"]),
+    # a box's slack of a pixel into the band below is not reaching it
+    ([("Xã,", 1, 0, 43), ("phường", 2, 44, 33)], ["Xã,", "phường"]),
+    # a dash between words lies in its own line's band: kept
+    ([("Lao", 1, 5, 25), ("động", 1, 2, 28), ("-", 1, 15, 3), ("Thương", 2, 45, 30)], ["Lao", "động", "-", "Thương"]),
+    # a digit is never a mark; the last line (no band below) keeps its stop
+    ([("Số", 1, 0, 30), ("1", 1, 50, 20), ("người.", 2, 45, 30)], ["Số", "1", "người."]),
+    # one line only: nothing to tell apart
+    ([("Số,", 1, 0, 48), ("+", 1, 44, 6)], ["Số,", "+"]),
+])
+def test_marks_of_the_line_below_read_on_the_line_above_are_dropped(words, expected):
+    cell = [(1, 1, line, top, 10 * i, text, 80.0, h) for i, (text, line, top, h) in enumerate(words)]
+    bands = BANDS if len({w[2] for w in cell}) > 1 else BANDS[:1]
+    assert [w[5] for w in T._without_marks_of_line_below(cell, bands)] == expected
+
+
 def test_components_are_the_8_connected_blobs_with_their_areas_and_boxes():
     from pipeline.sources.ocr_tables import _components, components_array
 

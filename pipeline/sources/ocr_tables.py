@@ -571,6 +571,13 @@ def _texts_from_data(data: dict, group: list[_Piece], gap: int, repair: bool = F
             lines.setdefault(w[:3], []).append(w)
         ordered = sorted(lines.values(), key=lambda l: min(w[3] for w in l))
         seen = [w for l in ordered for w in sorted(l, key=lambda w: w[4])]
+        image = getattr(group[k], "image", None)
+        if image is not None:  # the band test in the piece's own rows (the stack's less its top)
+            top = group[k].top
+            kept = _without_marks_of_line_below([w[:3] + (w[3] - top,) + w[4:] for w in seen],
+                                                ink_bands(np.asarray(image.convert("L"))))
+            ordered = [[w[:3] + (w[3] + top,) + w[4:] for w in kept if w[:3] == l[0][:3]] for l in ordered]
+            ordered = [l for l in ordered if l]
         cell = [w for l in ordered for w in _without_raised_and_dots(sorted(l, key=lambda w: w[4]))]
         cell_words = [w[5] for w in cell]
         text = " ".join(repair_uncertain_words(cell_words, [w[6] for w in cell]) if repair else cell_words)
@@ -578,6 +585,60 @@ def _texts_from_data(data: dict, group: list[_Piece], gap: int, repair: bool = F
         if raw is not None and text != as_read:
             raw[k] = collapse(as_read)
         out[k] = (collapse(text), statistics.mean(w[6] for w in ws))
+    return out
+
+
+PAPER_GREY = 200  # in a cell's (stretched, blurred) crop, lighter than this is paper
+REACH = 2  # pixels: a word's box this far into the band below reaches it (not a box's slack)
+
+
+def ink_bands(gray: np.ndarray) -> list[tuple[int, int]]:
+    """The bands of a cell crop's rows that hold ink, split by blank rows: (first, end) rows, end
+    exclusive, top to bottom. A line's letters and its marks lie in one band (a mark is no farther
+    from its letter than a blank row, and the blur closes hair gaps)."""
+    rows = np.r_[False, (gray < PAPER_GREY).any(axis=1), False].astype(np.int8)
+    edges = np.flatnonzero(np.diff(rows))
+    return list(zip(edges[0::2].tolist(), edges[1::2].tolist()))
+
+
+def _band_of(top: float, height: float, bands: list[tuple[int, int]]) -> Optional[int]:
+    """The band holding most of a box's rows, None when it overlaps none."""
+    overlaps = [min(top + height, e) - max(top, s) for s, e in bands]
+    best = max(range(len(bands)), key=lambda i: overlaps[i], default=None)
+    return best if best is not None and overlaps[best] > 0 else None
+
+
+def _without_marks_of_line_below(words: list, bands: list[tuple[int, int]]) -> list:
+    """A cell's words (block, par, line, top, left, text, conf, height; in the crop's rows) without
+    the marks of one line that Tesseract read on the line above it. In a narrow header cell the
+    lines sit close, and the grave of "người" or the dot of its "i" is taken into the line above:
+    read as a word of its own ("+", no letter or digit) that lies in another line's band of ink
+    than the rest of its line, or glued to a word's end as a stop or comma ("Số,") whose box then
+    reaches down into the band of the line below, which a real comma (on its word's baseline) never
+    does. Those are dropped; everything else is kept as it is."""
+    if len(bands) < 2:
+        return words
+    own = [_band_of(w[3], w[7], bands) for w in words]
+    lines: dict[tuple, list[int]] = {}
+    for w, b in zip(words, own):
+        if b is not None and any(c.isalnum() for c in w[5]):
+            lines.setdefault(w[:3], []).append(b)
+    line_band = {key: max(set(bs), key=bs.count) for key, bs in lines.items()}
+    other_lines = lambda key: {b for k, b in line_band.items() if k != key}  # noqa: E731
+    out = []
+    for w, b in zip(words, own):
+        key, text, bottom = w[:3], w[5], w[3] + w[7]
+        mine = line_band.get(key)
+        if mine is None or b is None:
+            out.append(w)
+            continue
+        if not any(c.isalnum() for c in text) and b != mine and b in other_lines(key):
+            continue  # a mark of another line, read as a word of this one
+        below = [i for i in other_lines(key) if i > b]
+        if (text[-1:] in ".,;:" and len(text) > 1 and below
+                and bottom >= bands[min(below)][0] + REACH and b + 1 == min(below)):
+            w = w[:5] + (text[:-1],) + w[6:]  # the mark below read as a stop or comma after the word
+        out.append(w)
     return out
 
 
