@@ -342,6 +342,23 @@ def test_a_raised_marker_after_a_cell_s_last_word_and_a_lone_dot_are_not_its_tex
     assert raw == {0: "Cấp huyện !"}
 
 
+@pytest.mark.parametrize("first, again, taken", [
+    (("H", 89.0), ("II", 94.0), True),  # a Roman numeral read as a letter
+    (("VỊ", 96.0), ("VI", 95.0), True),  # … with a mark: taken even when a little less sure
+    (("VI", 84.0), ("VII", 59.0), True),  # Roman numerals are the re-read's to read
+    (("|", 35.0), ("I", 96.0), True),
+    (("1", 67.0), ("I", 96.0), True),  # a figure for a Roman one
+    (("58", 96.0), ("38", 65.0), False),  # figures read as figures: the first, surer reading stays
+    (("19", 96.0), ("19.", 92.0), False),
+    (("38", 60.0), ("58", 90.0), True),  # … unless the re-read is surer
+    (("H", 89.0), ("", 0.0), False),  # nothing read again
+    (("lí", 51.0), ("IIIII", 80.0), False),  # not a numeral
+    (("II", 90.0), ("II", 95.0), False),  # the same
+])
+def test_a_numeral_re_read_replaces_letters_not_surer_figures(first, again, taken):
+    assert T.numeral_reread_taken(first, again) is taken
+
+
 def test_ink_bands_are_the_rows_with_ink_split_by_blank_rows():
     crop = np.full((30, 8), 255, dtype=np.uint8)
     crop[2:6, 1:3] = 0  # a line

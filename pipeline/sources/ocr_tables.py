@@ -689,6 +689,19 @@ def _clean_cell_text(text: str) -> Optional[str]:
 NUMERAL_LIKE = re.compile(r"[0-9IVXLCDMlHiÍÌỊỈíìịỉ|!\[\]]{1,5}[.)]?")
 NUMERAL = re.compile(r"(?:[0-9]{1,3}|M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3}))[.)]?")
 NUMERAL_CHARS = "0123456789IVXLCDM.)"
+FIGURES = re.compile(r"[0-9]+[.)]?")  # a list number or a count in digits
+
+
+def numeral_reread_taken(first: tuple[Optional[str], float], again: tuple[str, float]) -> bool:
+    """Whether a numeral-like cell's re-read (digits and Roman capitals, `eng`) replaces its first
+    reading (text, confidence each): when it is a well-formed number or Roman numeral and differs.
+    Figures read as figures by the Vietnamese model stay unless the re-read is surer: the re-read is
+    for numerals read as letters ("H" for II, "VỊ", "|"), and without a language to help it, it takes a
+    bold 5 for a 3 ("58" re-read "38" at 65 against 96)."""
+    (text, conf), (t, t_conf) = first, again
+    if not t or not NUMERAL.fullmatch(t) or t == text:
+        return False
+    return not (text and FIGURES.fullmatch(text) and FIGURES.fullmatch(t) and t_conf <= conf)
 
 
 def _numeral_candidates(texts: dict, pieces: dict) -> list["_Piece"]:
@@ -739,9 +752,8 @@ def read_tables(grid: PageGrid, number: int, ocr: Callable, ocr_numerals: Option
             found = _texts_from_data(ocr_numerals(image), group, gap)
             for i, p in enumerate(group):
                 t, conf = found.get(i, ("", 0.0))
-                t = t.replace(" ", "")
-                if t and NUMERAL.fullmatch(t) and t != texts[p.cell][0]:
-                    texts[p.cell] = (t, conf)
+                if numeral_reread_taken(texts[p.cell], (t.replace(" ", ""), conf)):
+                    texts[p.cell] = (t.replace(" ", ""), conf)
     # Tesseract's readings, before the column rules and the repairs of doubtful marks
     read_as = {c: repaired.get(c, t) for c, (t, _) in texts.items()}
     for k, table in enumerate(grid.tables):
