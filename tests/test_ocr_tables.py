@@ -359,6 +359,50 @@ def test_a_numeral_re_read_replaces_letters_not_surer_figures(first, again, take
     assert T.numeral_reread_taken(first, again) is taken
 
 
+def _near(a, b, d=4):  # _ink's test: boxes (area, x0, y0, x1, y1) within d pixels
+    return b[1] - d <= a[3] and a[1] <= b[3] + d and b[2] - d <= a[4] and a[2] <= b[4] + d
+
+
+@pytest.mark.parametrize("loose, marks, expected", [
+    # an acute on a kept circumflex, 5 px off the letter: kept
+    ([(3, 35, 62, 37, 64)], [(8, 29, 64, 34, 67)], [(3, 35, 62, 37, 64)]),
+    # a third blob on that acute, in turn
+    ([(3, 35, 62, 37, 64), (2, 38, 57, 40, 59)], [(8, 29, 64, 34, 67)],
+     [(3, 35, 62, 37, 64), (2, 38, 57, 40, 59)]),
+    # dust far from any mark: still dust
+    ([(2, 80, 10, 82, 12)], [(8, 29, 64, 34, 67)], []),
+    # no kept mark: nothing to sit on
+    ([(3, 35, 62, 37, 64)], [], []),
+])
+def test_a_mark_on_a_kept_mark_is_kept(loose, marks, expected):
+    assert T._stacked_marks(loose, marks, _near) == expected
+
+
+def test_the_pale_edges_of_stacked_marks_are_shown():
+    crop = np.full((10, 10), 255, dtype=np.uint8)
+    crop[4, 4:6] = 100  # the mark's two pixels darker than the threshold (128)
+    crop[3, 5:7] = 180  # its pale stroke: darker than halfway to the paper (191.5)
+    crop[5, 3] = 220  # paler than that: paper
+    crop[8, 8] = 150  # pale but off the mark: not its edge
+    halo = T._marks_halo(crop, 128, [(2, 4, 4, 6, 5)])
+    assert sorted(zip(*np.nonzero(halo))) == [(3, 5), (3, 6), (4, 4), (4, 5)]
+    assert not T._marks_halo(crop, 128, []).any()
+
+
+def test_a_thin_acute_on_a_circumflex_is_kept_with_its_pale_edges():
+    # "ê" and its acute at 200 dpi: the letter, a circumflex 2 px above it, the acute beyond it and
+    # paler than a full stop (the dust test's darkness)
+    crop = np.full((40, 40), 255, dtype=np.uint8)
+    crop[20:32, 10:22] = 0  # the letter
+    crop[15:18, 13:17] = 0  # the circumflex, 2 px above it (small: a mark, not a letter)
+    crop[11:13, 18:20] = 120  # the acute's core, 3 px off the circumflex, 8 px off the letter
+    crop[10, 19:22] = 170  # its pale stroke
+    found = T._ink(crop, 128, DPI)
+    assert found.mask[11:13, 18:20].all()  # kept
+    assert found.halo[10, 19:21].all() and not found.mask[10, 19:21].any()
+    assert found.bbox[1] == 10  # the crop reaches the halo
+
+
 def test_ink_bands_are_the_rows_with_ink_split_by_blank_rows():
     crop = np.full((30, 8), 255, dtype=np.uint8)
     crop[2:6, 1:3] = 0  # a line

@@ -338,6 +338,7 @@ class _Ink:
     bbox: Optional[tuple[int, int, int, int]]  # of `mask`, None when nothing is left to read
     boxes: list[int]  # x of each checkbox (☐) found
     geometric: Optional[str] = None  # the text when it is read from shapes alone ("-", "☐", "....")
+    halo: Optional[np.ndarray] = None  # the pale edges of stacked marks, shown with the ink
 
 
 def _is_checkbox(b, ink: np.ndarray, dpi: float) -> bool:
@@ -416,15 +417,24 @@ def _ink(crop: np.ndarray, thr: float, dpi: float) -> Optional[_Ink]:
                 dark = statistics.median(mins) + 0.3 * (thr - statistics.median(mins)) if mins else thr
             if int(crop[b[2]:b[4], b[1]:b[3]][ink[b[2]:b[4], b[1]:b[3]]].min()) <= dark:
                 keep.append(b)
+    stacked = _stacked_marks([b for b in tiny if b not in keep and b not in leaders],
+                             [b for b in keep if b in tiny and b not in leaders], lambda a, o: close(a, o, near))
+    keep += stacked
     if not keep and not boxes:
         return None
     clean = np.zeros_like(ink)
     for b in keep:
         clean[b[2]:b[4], b[1]:b[3]] |= ink[b[2]:b[4], b[1]:b[3]]
+    # the pale edges of both marks of a stack (the one beneath too: the pair's shape is one)
+    halo = _marks_halo(crop, thr, [b for b in keep if b in tiny and any(close(b, m, near) for m in stacked)])
     bbox = None
     if keep:
         bbox = (min(b[1] for b in keep), min(b[2] for b in keep), max(b[3] for b in keep), max(b[4] for b in keep))
-    out = _Ink(mask=clean, bbox=bbox, boxes=sorted(b[1] for b in boxes))
+        if halo.any():  # the halo may reach a pixel past its mark's box
+            ys, xs = np.nonzero(halo)
+            bbox = (min(bbox[0], int(xs.min())), min(bbox[1], int(ys.min())),
+                    max(bbox[2], int(xs.max()) + 1), max(bbox[3], int(ys.max()) + 1))
+    out = _Ink(mask=clean, bbox=bbox, boxes=sorted(b[1] for b in boxes), halo=halo)
     if not letters and keep and all(b in leaders for b in keep):
         rows = _dot_runs(keep, dpi)
         rows.sort(key=lambda r: r[0][1])
@@ -438,6 +448,37 @@ def _ink(crop: np.ndarray, thr: float, dpi: float) -> Optional[_Ink]:
         out.geometric = ""
     if out.geometric is not None and boxes:
         out.geometric = _with_boxes(out.geometric, boxes=out.boxes, ink_x=bbox[0] if bbox else None)
+    return out
+
+
+def _marks_halo(crop: np.ndarray, thr: float, marks: list) -> np.ndarray:
+    """The pale pixels (darker than halfway from the threshold to the paper) within a pixel of each
+    of `marks`' boxes (the two marks of a stack): a resampled bilevel scan leaves a thin acute a few
+    pixels darker than the threshold and the rest of its stroke grey, and shown alone those few read
+    as a grave or a hook ("Tiền", "Tiển" for "Tiến"). Letters and single marks keep their edges as
+    they were (shown with them, the recogniser's readings of other cells moved both ways)."""
+    halo = np.zeros(crop.shape, dtype=bool)
+    if not marks:
+        return halo
+    faint = (thr + float(np.median(crop))) / 2
+    h, w = crop.shape
+    for _, x0, y0, x1, y1 in marks:
+        ya, yb, xa, xb = max(0, y0 - 1), min(h, y1 + 1), max(0, x0 - 1), min(w, x1 + 1)
+        halo[ya:yb, xa:xb] |= crop[ya:yb, xa:xb] < faint
+    return halo
+
+
+def _stacked_marks(loose: list, marks: list, close: Callable) -> list:
+    """The loose small blobs that sit on a kept mark (`close(blob, mark)`), and those on them in turn:
+    the second mark of a Vietnamese letter ("ế": an acute on the circumflex, "ẳ") lies on the first,
+    farther from the letter than a mark's gap, and in a resampled bilevel scan it is a thin stroke
+    paler than a full stop, so the dust tests (beside a letter, or as dark as the letters) drop it."""
+    out: list = []
+    on = list(marks)
+    while on:
+        found = [b for b in loose if b not in out and any(close(b, m) for m in on)]
+        out += found
+        on = found
     return out
 
 
@@ -493,7 +534,7 @@ def _cell_pieces(grid: PageGrid, table: GridTable, up: np.ndarray, thr: float, p
         h, w = iy1 - iy0, ix1 - ix0
         canvas = np.full((h + 2 * pad, w + 2 * pad), 255, dtype=np.uint8)
         region = crop[iy0:iy1, ix0:ix1]
-        keep = found.mask[iy0:iy1, ix0:ix1]
+        keep = found.mask[iy0:iy1, ix0:ix1] | (found.halo[iy0:iy1, ix0:ix1] if found.halo is not None else False)
         # the ink keeps its grey (the edges' anti-aliasing helps the recogniser), stretched to run
         # from black to white between the cell's darkest pixel and the paper
         lo = float(region[keep].min())
