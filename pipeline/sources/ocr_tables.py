@@ -665,7 +665,6 @@ def _without_marks_of_line_below(words: list, bands: list[tuple[int, int]]) -> l
         if b is not None and any(c.isalnum() for c in w[5]):
             lines.setdefault(w[:3], []).append(b)
     line_band = {key: max(set(bs), key=bs.count) for key, bs in lines.items()}
-    other_lines = lambda key: {b for k, b in line_band.items() if k != key}  # noqa: E731
     out = []
     for w, b in zip(words, own):
         key, text, bottom = w[:3], w[5], w[3] + w[7]
@@ -673,9 +672,10 @@ def _without_marks_of_line_below(words: list, bands: list[tuple[int, int]]) -> l
         if mine is None or b is None:
             out.append(w)
             continue
-        if not any(c.isalnum() for c in text) and b != mine and b in other_lines(key):
+        others = {band for k, band in line_band.items() if k != key}  # the other lines' bands
+        if not any(c.isalnum() for c in text) and b != mine and b in others:
             continue  # a mark of another line, read as a word of this one
-        below = [i for i in other_lines(key) if i > b]
+        below = [i for i in others if i > b]
         if (text[-1:] in ".,;:" and len(text) > 1 and below
                 and bottom >= bands[min(below)][0] + REACH and b + 1 == min(below)):
             w = w[:5] + (text[:-1],) + w[6:]  # the mark below read as a stop or comma after the word
