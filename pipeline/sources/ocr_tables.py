@@ -455,7 +455,7 @@ def _marks_halo(crop: np.ndarray, thr: float, marks: list) -> np.ndarray:
     """The pale pixels (darker than halfway from the threshold to the paper) within a pixel of each
     of `marks`' boxes (the two marks of a stack): a resampled bilevel scan leaves a thin acute a few
     pixels darker than the threshold and the rest of its stroke grey, and shown alone those few read
-    as a grave or a hook ("Tiền", "Tiển" for "Tiến"). Letters and single marks keep their edges as
+    as a grave or a hook ("tiền", "tiển" for "tiến"). Letters and single marks keep their edges as
     they were (shown with them, the recogniser's readings of other cells moved both ways)."""
     halo = np.zeros(crop.shape, dtype=bool)
     if not marks:
@@ -738,7 +738,7 @@ def numeral_reread_taken(first: tuple[Optional[str], float], again: tuple[str, f
     reading (text, confidence each): when it is a well-formed number or Roman numeral and differs.
     Figures read as figures by the Vietnamese model stay unless the re-read is surer: the re-read is
     for numerals read as letters ("H" for II, "VỊ", "|"), and without a language to help it, it takes a
-    bold 5 for a 3 ("58" re-read "38" at 65 against 96)."""
+    bold 5 for a 3, less surely than the first reading."""
     (text, conf), (t, t_conf) = first, again
     if not t or not NUMERAL.fullmatch(t) or t == text:
         return False
