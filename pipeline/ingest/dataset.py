@@ -47,26 +47,41 @@ BUFFER_BYTES = 2 << 20
 # PART_ROW_GROUPS row groups each: what the open writers hold is bounded, not the archive's size
 PART_ROW_GROUPS = 64
 # DuckDB's buffer pool (its own default is 80% of RAM): DUCKDB_MEMORY while a table is loaded, each in a
-# connection of its own (its commit pins the table's last, partial row group whole: 1,748 page texts,
-# 8.5 MB, failed at 12MB); DUCKDB_CITATIONS_MEMORY for the citations join and sort (a synthetic 100,000
-# documents and 1.4 million references ran out of memory at 32MB). A commit of more than
-# DUCKDB_CHECKPOINT_THRESHOLD of changes writes its rows straight into the database file instead of
-# first copying them into the write-ahead log (at 300 records the log's copy of `pages` was the build's
-# peak: 245 MB, 231 without). One thread; tables stored in row groups of DUCKDB_ROW_GROUP rows, the
-# least DuckDB allows (its vector size): a load holds the row group it fills and its commit pins the
-# last, partial one whole, so what a load needs is bounded by 2,048 rows, not by the table (at 4,096,
-# 2,940 real page texts did not fit 16MB); what does not fit spills to DUCKDB_SPILL in the dataset,
-# removed when the build ends. DuckDB's allocator (jemalloc) keeps what a statement freed until it
-# allocated DUCKDB_ALLOCATOR_FLUSH: flushed sooner, one table's load does not leave its peak behind
-# for the next (the 1,000-document build's peak 5 MB lower, the 100-document one's the same)
-DUCKDB_MEMORY = "16MB"
-DUCKDB_CITATIONS_MEMORY = "64MB"
+# connection of its own; what does not fit spills to DUCKDB_SPILL in the dataset, removed when the build
+# ends, and a load that still runs out is tried again at four times the limit (with_memory_headroom).
+# The limit is small so that a small archive fills it as a large one does: at 16MB the 2,940 page texts
+# of 1,000 documents loaded at a peak 10 MB above the 307 of 100 documents; at 4MB both peak the same
+# (8MB: +6 MB). DUCKDB_CITATIONS_MEMORY for the citations join and sort, a chunk of references at a time
+# (citations.py; 64MB with chunks of 16,384). A commit of more than DUCKDB_CHECKPOINT_THRESHOLD of
+# changes writes its rows straight into the database file instead of first copying them into the
+# write-ahead log (at 300 records the log's copy of `pages` was the build's peak: 245 MB, 231 without).
+# One thread; tables stored in row groups of DUCKDB_ROW_GROUP rows, the least DuckDB allows (its vector
+# size): a load holds the row group it fills and its commit pins the last, partial one whole, so what a
+# load needs is bounded by 2,048 rows, not by the table. DuckDB's allocator (jemalloc) keeps what a
+# statement freed until it allocated DUCKDB_ALLOCATOR_FLUSH: flushed sooner, one table's load does not
+# leave its peak behind for the next (the 1,000-document build's peak 5 MB lower, the 100-document one's
+# the same)
+DUCKDB_MEMORY = "4MB"
+DUCKDB_CITATIONS_MEMORY = "16MB"
 DUCKDB_MAX_MEMORY = "1024MB"  # a load that runs out of memory is tried again at 4× its limit, up to this
 DUCKDB_CHECKPOINT_THRESHOLD = "1KB"
 DUCKDB_THREADS = 1
 DUCKDB_ROW_GROUP = 2_048
 DUCKDB_ALLOCATOR_FLUSH = "1MB"
 DUCKDB_SPILL = ".duckdb-spill"
+
+
+def release_freed_heap() -> None:
+    """Hand the C heap's free pages back to the system (glibc's malloc_trim; nothing where there is no
+    glibc). What the Parquet writers and a closed DuckDB connection freed otherwise stays resident, and
+    each phase of the build starts from the last one's high-water mark: without it the peak of a
+    1,000-document build was 6-10 MB above a 100-document one's, with it 3-8 MB."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def record_file(sha256: str) -> str:
@@ -323,6 +338,7 @@ def with_memory_headroom(connect: Callable, work: Callable, memory: str):
             mb = min(4 * mb, _megabytes(DUCKDB_MAX_MEMORY))
         finally:
             con.close()
+            release_freed_heap()
 
 
 def documents_of(entries: Iterable[dict]) -> dict[str, list[str]]:
@@ -382,6 +398,7 @@ def build_dataset(dataset: Path, manifest_digest: str) -> dict:
                 pass
         raise
     counts = {t: w.count for t, w in writers.items()}
+    release_freed_heap()  # what the Parquet writers freed, before DuckDB starts
 
     # DuckDB: built in a file beside, renamed over the old one when complete
     db_tmp = dataset / f".{DUCKDB}.tmp-{os.getpid()}"
