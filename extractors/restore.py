@@ -736,10 +736,13 @@ def restore_text(text: str) -> RestoredText:
     positions: list[tuple[int, list[tuple[int, float]], bool]] = [(-1, [(bos, 0.0)], False)]
     fixed_out: dict[int, str] = {}
     place_ctx = _place_contexts(toks)
+    markup = _markup_tokens(text, toks)
     for i, (kind, tok, _) in enumerate(toks):
         place_state = place_ctx[i]
+        if i in markup:
+            continue  # <b>, </sup>, a footnote marker: no word of the sentence, no context either way
         if kind == "space":
-            if tok.count("\n") >= 2:
+            if tok.count("\n") >= 2 and not _continues(toks, i):
                 positions.append((-1, [(bos, 0.0)], False))
             elif _is_cut(tok, toks[i - 1][0] if i else None):
                 positions.append((-1, [(CUT, 0.0)], False))
@@ -834,6 +837,34 @@ def _place_contexts(toks: list[tuple[str, str, int]]) -> list[int]:
         else:
             state = 0
     return out
+
+
+# Inline markup of a text rendering: a bold or italic run's tags, and a footnote marker with its
+# label ("phường<sup>2</sup>"), none of them a word the sentence reads.
+_MARKUP = re.compile(r"<sup>[^<>\n]{0,8}</sup>|</?(?:b|i|u|em|strong|sup|sub)>|<br\s*/?>", re.I)
+
+
+def _markup_tokens(text: str, toks: list[tuple[str, str, int]]) -> frozenset[int]:
+    """Indices of the tokens of `text` inside inline markup (see _MARKUP)."""
+    spans = [(m.start(), m.end()) for m in _MARKUP.finditer(text)]
+    if not spans:
+        return frozenset()
+    out, j = set(), 0
+    for i, (_, _, start) in enumerate(toks):
+        while j < len(spans) and spans[j][1] <= start:
+            j += 1
+        if j < len(spans) and spans[j][0] <= start:
+            out.add(i)
+    return frozenset(out)
+
+
+def _continues(toks: list[tuple[str, str, int]], i: int) -> bool:
+    """Does the sentence run on across the blank line at token `i`? It does between a word and a
+    word in small letters ("vai\n\ntrò, ý nghĩa": a page break inside a sentence); a new
+    sentence, heading or row starts with a capital, a number or a mark."""
+    prev_kind = toks[i - 1][0] if i else None
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    return prev_kind == "word" and nxt is not None and nxt[0] == "word" and nxt[1][:1].islower()
 
 
 def _is_cut(space: str, prev_kind: Optional[str]) -> bool:

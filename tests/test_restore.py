@@ -102,6 +102,11 @@ EXAMPLES = [
     ("\tTuyen huyen\t433.710\n\tTuyen xa\t181.046", "\tTuyến huyện\t433.710\n\tTuyến xã\t181.046"),
     ("Kiem tra\t\tSo ket, tong ket", "Kiểm tra\t\tSơ kết, tổng kết"),  # not a sentence start ("Sở")
     ("TT\tTen van ban\tNgay co hieu luc", "TT\tTên văn bản\tNgày có hiệu lực"),
+    # markup is no context: a bold cell's closing tag, a footnote marker ("trừ", "phương" before)
+    ("<b>Kham chua benh ngoai tru</b>\t12.345", "<b>Khám chữa bệnh ngoại trú</b>\t12.345"),
+    ("Cac xa, phuong<sup>3</sup>\tThi tran", "Các xã, phường<sup>3</sup>\tThị trấn"),
+    # a sentence a page break cut runs on across the blank line ("trở" as a sentence start before)
+    ("phat huy vai\n\ntro, trach nhiem cua cac cap", "phát huy vai\n\ntrò, trách nhiệm của các cấp"),
 ]
 
 KNOWN_GAPS = [  # the bigram model lacks the context: strict xfails, to notice when they pass
@@ -354,3 +359,29 @@ def test_repair_skips_only_lines_it_would_leave_as_they_are():
         assert R.repair_uncertain_words(words, confs) == R._repair_from_line(words, confs)
         skipped += not any(R._marks_may_change(w) for w in words if len(R.fold(w)) == len(w))
     assert skipped >= 3
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("vai\n\ntrò", True),                # a word, a blank line, a small letter: the sentence goes on
+    ("vai\n\n\n\ntrò", True),
+    ("vai trò.\n\nCác", False),          # a stop
+    ("KẾ HOẠCH\n\nThực hiện", False),    # a capital: a heading, a new paragraph
+    ("năm 2024\n\nchỉ tiêu", False),     # after a number: a row, a list
+    ("vai\n\n- trò", False),             # a dash: a list item
+])
+def test_blank_line_continues(text, expected):
+    toks = R._tokenize(text)
+    i = next(j for j, (k, t, _) in enumerate(toks) if k == "space" and t.count("\n") >= 2)
+    assert R._continues(toks, i) is expected
+
+
+@pytest.mark.parametrize("text, markup", [
+    ("<b>Tổng số</b>", ["<", "b", ">", "<", "/", "b", ">"]),
+    ("phường<sup>2</sup>,", ["<", "sup", ">", "2", "<", "/", "sup", ">"]),
+    ("xã <i>Nghi</i> Lâm", ["<", "i", ">", "<", "/", "i", ">"]),
+    ("a < b > c", []),                   # comparison signs, no tag
+    ("Tổng số", []),
+])
+def test_markup_tokens(text, markup):
+    toks = R._tokenize(text)
+    assert [toks[i][1] for i in sorted(R._markup_tokens(text, toks))] == markup
