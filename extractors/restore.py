@@ -194,12 +194,16 @@ class _Model:
         self.big: dict[int, float] = {}
         self.left = [0.0] * V
         self.types = [0] * V
+        self.right = [0.0] * V
+        self.rtypes = [0] * V
         b = data["bigram"]
         for i in range(0, len(b), 3):
             a, c, w = b[i], b[i + 1], b[i + 2]
             self.big[a * V + c] = w
             self.left[a] += w
             self.types[a] += 1
+            self.right[c] += w
+            self.rtypes[c] += 1
         self.prop: dict[int, float] = {}
         self.prop_left = [0.0] * V
         self.prop_types = [0] * V
@@ -246,10 +250,17 @@ class _Model:
         c_ab = self.big.get(key, 0.0)
         c_a = self.left[a]
         t_a = self.types[a]
+        c_b, t_b = self.right[b], self.rtypes[b]
         if c_a <= 0:
             val = self.log_pu[b]
         else:
             val = math.log((c_ab + t_a * self.pu[b]) / (c_a + t_a))
+        if c_b > 0:
+            # the same pair read right to left, P(a | b) P(b) / P(a), averaged in: each direction's
+            # back-off errs on other pairs (a syllable with few counts on its left, or on its right),
+            # and the two together are right more often on held-out text
+            back = math.log((c_ab + t_b * self.pu[a]) / (c_b + t_b)) + self.log_pu[b] - self.log_pu[a]
+            val = (1 - BACKWARD_WEIGHT) * val + BACKWARD_WEIGHT * back
         if cap and key in self.prop:
             base = val
             val += PLACE_BONUS  # a place name of the gazetteer ("quận Ninh Kiều", "Cần Thơ")
@@ -263,6 +274,9 @@ class _Model:
         return val
 
 
+# Weight of the right-to-left bigram model in a transition's score (held-out VLSP syllables: 0 97.81%,
+# 0.5 97.96%, 0.7 97.91%; Kneser-Ney discounting instead of Witten-Bell was no better)
+BACKWARD_WEIGHT = 0.5
 PLACE_BONUS = 2.0  # log-bonus of a place-name bigram before a capitalized token
 # A capitalized token's place in a name (the `cap` of Model.lm): the first after an administrative
 # unit word ("Phường", "xã"), or a later one of the same run of capitalized words
