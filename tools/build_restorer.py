@@ -192,6 +192,18 @@ DOMAIN_PHRASES = (
     "thi đua", "thi đua, khen thưởng", "công tác thi đua", "đô thị văn minh", "chủ động phối hợp",
     "tầm quan trọng của", "qua đó", "công đoàn", "công đoàn cơ sở", "Ban biên tập", "Phòng Tư pháp",
     "Đảng bộ tỉnh", "Ban Chấp hành Đảng bộ tỉnh", "Ban Chấp hành Đảng bộ huyện",
+    # collocations of the work's verbs with the subjects and links that precede them (a bigram model
+    # reads "tỉnh đẩy" and ", chú" as unseen, and takes "tỉnh dậy", ", chủ trong" instead)
+    "tiếp tục đẩy mạnh", "cần đẩy mạnh", "tỉnh đẩy mạnh", "huyện đẩy mạnh", "ngành đẩy mạnh",
+    "các cấp, các ngành đẩy mạnh", "đẩy mạnh hơn nữa", "đẩy mạnh việc", "trong đó chú trọng",
+    "đồng thời chú trọng", "cần chú trọng", "chú trọng đến", "chú trọng việc", "tập trung, chú trọng",
+    "kiến nghị với Trung ương", "kiến nghị với tỉnh", "báo cáo với tỉnh", "phối hợp với tỉnh",
+    "tỉnh, thành phố", "các tỉnh, thành phố", "tỉnh, thành phố trực thuộc Trung ương",
+    "thống kê", "số liệu thống kê", "cần thống kê", "thống kê, báo cáo", "lồng ghép vào", "lồng vào",
+    "dân cư", "khu dân cư", "dữ liệu về dân cư", "cơ sở dữ liệu quốc gia về dân cư",
+    "thuốc chữa bệnh", "thuốc, vật tư y tế", "tiền thuốc, vật tư y tế",
+    # a table's notes name its rows and columns
+    "tại dòng", "tại cột", "ở dòng", "ở cột", "các dòng", "các cột", "dòng, cột", "dòng tổng cộng",
 )
 
 # Abbreviations the reports use for their terms, and what they stand for: a sentence or phrase with
@@ -387,6 +399,15 @@ def vocabulary_phrases() -> list[str]:
     return out
 
 
+def media_phrases(wheel: Path) -> list[str]:
+    """Each province's newspaper and radio as reports name them ("Báo Hà Giang", "Đài Phát thanh và
+    Truyền hình Hà Giang"): the gazetteer's short province names after the media words."""
+    data = json.loads(read_member(wheel, GAZETTEER_MEMBER))
+    shorts = sorted({nfc(rec["short"]) for table in ("province_names", "old_province_names")
+                     for rec in data.get(table, {}).values() if rec.get("short")})
+    return [f"{w} {p}" for p in shorts for w in ("Báo", "Đài Phát thanh và Truyền hình")]
+
+
 def gazetteer_names(wheel: Path) -> list[str]:
     data = json.loads(read_member(wheel, GAZETTEER_MEMBER))
     names: set[str] = set()
@@ -443,7 +464,7 @@ def build(wheel: Path, hunspell: Path | None, use_crf: bool = True) -> dict:
     train, held = split_vlsp(wheel)
     wordlists = {m: read_member(wheel, m).splitlines() for m in WORDLIST_MEMBERS}
     gaz = gazetteer_names(wheel)
-    vocab = vocabulary_phrases() + list(DOMAIN_PHRASES)
+    vocab = vocabulary_phrases() + list(DOMAIN_PHRASES) + media_phrases(wheel)
     hun = hunspell_syllables(hunspell) if hunspell else []
 
     # 1. Valid syllables: every source's syllables that are Vietnamese in structure.
