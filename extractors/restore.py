@@ -261,7 +261,7 @@ class _Model:
             # and the two together are right more often on held-out text
             back = math.log((c_ab + t_b * self.pu[a]) / (c_b + t_b)) + self.log_pu[b] - self.log_pu[a]
             val = (1 - BACKWARD_WEIGHT) * val + BACKWARD_WEIGHT * back
-        if cap and key in self.prop:
+        if cap and cap != PERSON_NAME and key in self.prop:
             base = val
             val += PLACE_BONUS  # a place name of the gazetteer ("quận Ninh Kiều", "Cần Thơ")
             if cap == IN_PLACE_NAME or (cap == AFTER_UNIT and self.tokens[a] in UNIT_SYLLABLES):
@@ -282,8 +282,20 @@ PLACE_BONUS = 2.0  # log-bonus of a place-name bigram before a capitalized token
 # unit word ("Phường", "xã"), or a later one of the same run of capitalized words
 AFTER_UNIT, IN_PLACE_NAME = 2, 3
 PLACE_WEIGHT = 0.3  # weight of the gazetteer's odds there (0.1-0.3 alike on the stripped seeds, 0.5 and 1 worse)
+# A person's name: a common family name before a common middle name ("Nguyen Van", "Do Thi" — a
+# signer's line). Both take their name's spelling (NAME_BONUS: "Nguyên Văn", "Do Thị" before, the
+# syllables' commoner readings, above all after a blank line), and the gazetteer's bonus is off for
+# the rest of the name: many given names are places too ("Vũ Vân", "Vân Sơn" are communes). Middle
+# names read two common ways (Thanh/Thành, Quang/Quảng) are left out.
+PERSON_NAME = 4
+FAMILY_NAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi",
+                "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Lương", "Trịnh", "Mai", "Đào", "Hà", "Lò")
+MIDDLE_NAMES = ("Văn", "Thị", "Đức", "Xuân", "Hữu", "Đình", "Ngọc", "Quốc", "Minh")
+NAME_BONUS = 12.0  # (3: "Do Thị" after a blank line still "Do"; 12 decides, as the pattern does)
 UNIT_SYLLABLES = frozenset({"xã", "phường", "huyện", "quận", "tỉnh", "trấn", "phố"})
 _UNIT_KEYS = frozenset(fold(u) for u in UNIT_SYLLABLES)
+_FAMILY_KEYS = {fold(f): f.lower() for f in FAMILY_NAMES}  # folded key -> spelling
+_MIDDLE_KEYS = {fold(m): m.lower() for m in MIDDLE_NAMES}
 # A cut between two pieces of text read apart (cells of a table row, rows): the next token is read
 # without left context, by its unigram probability, not as a sentence start (<s>: VLSP's sentences
 # start with "Sở", "Ngay"... far more than a table's cells do).
@@ -793,6 +805,9 @@ def restore_text(text: str) -> RestoredText:
         if _has_marks(tok):
             bonus = max(bonus, doc_bonus)  # a syllable as written in a clean text stays
         cands = _candidates(tok, ocr, bonus)
+        name = _name_spelling(toks, i) if place_state not in (AFTER_UNIT, IN_PLACE_NAME) else None
+        if name is not None:  # (after a unit word, "xã Vũ Vân" is a place)
+            cands = [(t, e + NAME_BONUS if m.tokens[t] == name else e) for t, e in cands]
         if not cands:
             positions.append((-1, [(unk, 0.0)], False))
             continue
@@ -827,29 +842,52 @@ def restore_text(text: str) -> RestoredText:
     return RestoredText(text="".join(out_parts), raw=raw, tokens=tuple(details), ocr=ocr)
 
 
+def _name_spelling(toks: list[tuple[str, str, int]], i: int) -> Optional[str]:
+    """The spelling of a family name before a middle name ("Nguyen Van" → "nguyễn", not "Nguyên
+    Văn", "Do Thi" → "đỗ"), or of the middle name after it ("văn"), both capitalized, one space
+    apart; else None."""
+    def word(j: int) -> Optional[str]:
+        if 0 <= j < len(toks) and toks[j][0] == "word" and toks[j][1][:1].isupper():
+            return fold(toks[j][1])
+        return None
+
+    key = word(i)
+    if key in _FAMILY_KEYS and i + 2 < len(toks) and toks[i + 1][1] == " " and word(i + 2) in _MIDDLE_KEYS:
+        return _FAMILY_KEYS[key]
+    if key in _MIDDLE_KEYS and i >= 2 and toks[i - 1][1] == " " and word(i - 2) in _FAMILY_KEYS:
+        return _MIDDLE_KEYS[key]
+    return None
+
+
 def _place_contexts(toks: list[tuple[str, str, int]]) -> list[int]:
     """Per token: AFTER_UNIT for a capitalized word right after an administrative unit word
     ("Phuong Le Loi", "xa Nghi Lam"), IN_PLACE_NAME for the capitalized words after it in the
-    same run, else 0. A line break, a tab, punctuation or a number ends the run."""
-    out, state = [], 0
+    same run, PERSON_NAME for a middle name after a family name ("Tran Van", "Le Thi") and the
+    capitalized words after it, else 0. A line break, a tab, punctuation or a number ends the run."""
+    out, state, family, prev = [], 0, False, ""
     for kind, tok, _ in toks:
         if kind == "space":
             out.append(0)
             if "\n" in tok or "\t" in tok:
-                state = 0
+                state, family = 0, False
             continue
         if kind != "word":
             out.append(0)
-            state = 0
+            state, family, prev = 0, False, ""
             continue
         capital = tok[:1].isupper()
+        key = fold(tok)
+        if capital and family and state == 0 and key in _MIDDLE_KEYS:
+            state = PERSON_NAME  # (inside a place name after its unit word, a place still)
         out.append(state if capital else 0)
-        if fold(tok) in _UNIT_KEYS:
+        family = capital and key in _FAMILY_KEYS and state != PERSON_NAME
+        if key in _UNIT_KEYS and (key != "tran" or prev == "thi"):  # "trấn" of "thị trấn", not "Trần"
             state = AFTER_UNIT
-        elif capital and state in (AFTER_UNIT, IN_PLACE_NAME):
-            state = IN_PLACE_NAME
+        elif capital and state in (AFTER_UNIT, IN_PLACE_NAME, PERSON_NAME):
+            state = IN_PLACE_NAME if state == AFTER_UNIT else state
         else:
             state = 0
+        prev = key
     return out
 
 

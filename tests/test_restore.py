@@ -117,6 +117,12 @@ EXAMPLES = [
     ("Bao Quang Ninh", "Báo Quảng Ninh"),
     ("ghi so lieu tai dong tong cong", "ghi số liệu tại dòng tổng cộng"),
     ("thuoc chua benh va vat tu y te", "thuốc chữa bệnh và vật tư y tế"),
+    # a signer's name: a family name before a middle name takes their spellings, and the gazetteer's
+    # bonus is off inside it ("Nguyên Văn", "Do Thị", "Ngộ Thị" before); a place stays a place
+    ("PHO CHU TICH\n\nNguyen Van Nam", "PHÓ CHỦ TỊCH\n\nNguyễn Văn Nam"),
+    ("GIAM DOC\n\nDo Thi Mai", "GIÁM ĐỐC\n\nĐỗ Thị Mại"),  # (the given name is a known gap: Mai)
+    ("Ong Tran Duc Long", "Ông Trần Đức Long"),
+    ("xa Vu Van, huyen Vu Ban", "xã Vũ Vân, huyện Vụ Bản"),
 ]
 
 KNOWN_GAPS = [  # the bigram model lacks the context: strict xfails, to notice when they pass
@@ -395,3 +401,33 @@ def test_blank_line_continues(text, expected):
 def test_markup_tokens(text, markup):
     toks = R._tokenize(text)
     assert [toks[i][1] for i in sorted(R._markup_tokens(text, toks))] == markup
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Nguyen Van Nam", ["nguyễn", "văn", None]),
+    ("Do Thi Mai", ["đỗ", "thị", None]),
+    ("do thi truong", [None, None, None]),     # small letters: no name
+    ("Do Thi", ["đỗ", "thị"]),
+    ("Ha Noi", [None, None]),                 # no middle name
+    ("Tran  Van", [None, None]),              # two spaces: not one name
+    ("Van Thi", [None, None]),                # a middle name first
+])
+def test_name_spelling(text, expected):
+    toks = R._tokenize(text)
+    words = [i for i, (k, _, _) in enumerate(toks) if k == "word"]
+    assert [R._name_spelling(toks, i) for i in words] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Vu Van Son", [0, R.PERSON_NAME, R.PERSON_NAME]),  # no gazetteer bonus inside a person's name
+    ("xa Vu Van", [0, R.AFTER_UNIT, R.IN_PLACE_NAME]),  # after a unit word: a place
+    ("Phuong Le Loi", [0, R.AFTER_UNIT, R.IN_PLACE_NAME]),
+    ("Tran Van, Le", [0, R.PERSON_NAME, 0]),           # punctuation ends the name
+    ("Le Hoa", [0, 0]),                                 # no middle name
+    ("thi tran Son Duong", [0, 0, R.AFTER_UNIT, R.IN_PLACE_NAME]),
+    ("Tran Hung", [0, 0]),                              # "trấn" is a unit word only after "thị"
+])
+def test_place_contexts(text, expected):
+    toks = R._tokenize(text)
+    ctx = R._place_contexts(toks)
+    assert [ctx[i] for i, (k, _, _) in enumerate(toks) if k == "word"] == expected
