@@ -763,6 +763,7 @@ def restore_text(text: str) -> RestoredText:
     fixed_out: dict[int, str] = {}
     place_ctx = _place_contexts(toks)
     markup = _markup_tokens(text, toks)
+    code_parts = frozenset(tok for i, (kind, tok, _) in enumerate(toks) if kind == "word" and _in_code(toks, i))
     for i, (kind, tok, _) in enumerate(toks):
         place_state = place_ctx[i]
         if i in markup:
@@ -794,6 +795,11 @@ def restore_text(text: str) -> RestoredText:
             continue
         if tok in m.abbreviation_tokens:
             positions.append((-1, [(m.index[tok], 0.0)], False))  # UBND, BHYT
+            continue
+        if tok in code_parts and not line_upper.get(line_of[i], False):
+            # an abbreviation the text writes in its document codes ("KL/TU": Tỉnh ủy), among small
+            # letters: the same abbreviation, not a word in capitals ("TƯ", "TỪ")
+            positions.append((-1, [(m.index.get(tok, unk), 0.0)], False))
             continue
         if _ROMAN.match(tok) and (len(tok) > 1 or _roman_context(toks, i)):
             positions.append((-1, [(m.index["<roman>"], 0.0)], False))  # II, XIV
