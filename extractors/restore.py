@@ -216,6 +216,11 @@ class _Model:
         self.candidates: dict[str, list[int]] = data["candidates"]
         self.syllables = frozenset(self.tokens[: self.n_syl])
         self.abbreviations: dict[str, str] = data.get("abbreviations", {})
+        # the vocabulary's and glossary's phrases of three tokens or more, by their first token's folded key
+        self.phrases: dict[str, list[tuple[tuple[str, ...], tuple[int, ...]]]] = {}
+        for run in data.get("phrases", []):
+            keys = tuple(fold(self.tokens[t]) for t in run)
+            self.phrases.setdefault(keys[0], []).append((keys, tuple(run)))
         self.keys = frozenset(self.candidates)
         self.abbreviation_tokens = frozenset(
             t for t in self.tokens[self.n_syl:] if t.isupper() and len(t) >= 2 and t.isalpha())
@@ -823,6 +828,7 @@ def restore_text(text: str) -> RestoredText:
             cap = place_state  # (an int: True == 1)
         positions.append((i, cands, cap))
     positions.append((-1, [(bos, 0.0)], False))
+    positions = _phrase_bonus(positions, toks)
 
     choice, conf = _viterbi(positions)
     out_parts: list[str] = []
@@ -846,6 +852,35 @@ def restore_text(text: str) -> RestoredText:
             if kind == "word":
                 details.append(Token(tok, tok, 1.0, start, start + len(tok)))
     return RestoredText(text="".join(out_parts), raw=raw, tokens=tuple(details), ocr=ocr)
+
+
+# Emission bonus of a reading that spells a vocabulary or glossary phrase the folded text matches
+# (held-out VLSP 97.94% at 0, 1 and 2, 97.91% at 3; stripped seeds 98.90%, 98.96%, 98.99%, 98.99%)
+PHRASE_BONUS = 2.0
+
+
+def _phrase_bonus(positions: list[tuple[int, list[tuple[int, float]], bool]],
+                  toks: list[tuple[str, str, int]]) -> list[tuple[int, list[tuple[int, float]], bool]]:
+    """`positions` with PHRASE_BONUS on each reading that spells a phrase of the vocabulary or
+    glossary (three tokens or more) where the text's folded tokens are that phrase's ("cac xa,
+    phuong." is "các xã, phường", though "phương." ends many a sentence): the context a bigram
+    lacks."""
+    m = model()
+    if not m.phrases:
+        return positions
+    keys = [fold(toks[i][1]) if i >= 0 else (fold(m.tokens[c[0][0]]) if c[0][0] >= 0 else None)
+            for i, c, _ in positions]
+    bonus: dict[tuple[int, int], float] = {}
+    for p, key in enumerate(keys):
+        for phrase_keys, run in m.phrases.get(key, ()):
+            n = len(run)
+            if tuple(keys[p:p + n]) == phrase_keys:
+                for q, t in enumerate(run):
+                    bonus[(p + q, t)] = PHRASE_BONUS
+    if not bonus:
+        return positions
+    return [(i, [(t, e + bonus.get((p, t), 0.0)) for t, e in cands], cap)
+            for p, (i, cands, cap) in enumerate(positions)]
 
 
 def _name_spelling(toks: list[tuple[str, str, int]], i: int) -> Optional[str]:

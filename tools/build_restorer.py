@@ -521,8 +521,11 @@ def build(wheel: Path, hunspell: Path | None, use_crf: bool = True) -> dict:
             big[(a, b)] += weight
 
     # 4. The project's vocabulary: phrases with a high weight.
+    phrases: set[tuple[str, ...]] = set()
     for text in vocab:
         for run in phrase_tokens(text, syl, abbr):
+            if len(run) >= 3:
+                phrases.add(tuple(run))
             for s in run:
                 if s in syl:
                     uni[s] += W_VOCAB_UNIGRAM
@@ -598,6 +601,7 @@ def build(wheel: Path, hunspell: Path | None, use_crf: bool = True) -> dict:
         "place_bigram": flat(prop),
         "candidates": {k: v for k, v in sorted(candidates.items())},
         "abbreviations": dict(sorted(abbrevs.items())),
+        "phrases": sorted([index[t] for t in run] for run in phrases),
     }
 
 
