@@ -9,8 +9,10 @@ Vietnamese text (`tools/build_restorer.py` writes `extractors/data/restorer.json
 - each word token gets candidates: the valid syllables whose folded key (no diacritics, đ→d) is the
   token's, or, for a token that is no Vietnamese, the keys an OCR repair reaches ("s6"→so, "ciia"→
   cua, "ngudi"→nguoi, "1€"→le); diacritics the token still has are evidence ("hién" → hiện);
-- Viterbi over syllable bigrams (Witten-Bell back-off to unigrams; place names of the gazetteer when
-  the token is capitalized; the project's vocabulary as phrases) picks the sequence;
+- Viterbi over syllable bigrams (Witten-Bell back-off to unigrams, each pair read both ways; place
+  names of the gazetteer when the token is capitalized; the project's vocabulary as phrases, and a
+  bonus for the readings of a phrase of three tokens or more the folded text matches; a person's
+  family and middle names) picks the sequence; markup is skipped;
 - the input's case is kept ("KE HOACH" → "KẾ HOẠCH", "Can Tho" → "Cần Thơ").
 
 A text is read as English-model OCR (`RestoredText.ocr`) when 4% of its words or more have digits or

@@ -17,7 +17,9 @@ Sources (read at build time only; the runtime needs nothing but the shipped mode
 The model: the valid syllables (canonical tone placement, lower case), unigram counts, syllable
 bigram counts (VLSP sentences; the words of the word lists and vocabulary: "bảo hiểm" gives
 (bảo, hiểm)), place-name bigrams from the gazetteer (a separate table the runtime weighs high before
-a capitalized token), the candidates of each folded key, and abbreviations whose Đ ASCII loses.
+a capitalized token), the candidates of each folded key, abbreviations whose Đ ASCII loses, and the
+vocabulary's and glossary's phrases of three tokens or more (the runtime favours their readings where
+the folded text matches one).
 The output is deterministic (sorted, gzip mtime 0): the same inputs give the same bytes.
 """
 from __future__ import annotations
