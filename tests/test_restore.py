@@ -117,6 +117,8 @@ EXAMPLES = [
     ("Bao Quang Ninh", "Báo Quảng Ninh"),
     ("ghi so lieu tai dong tong cong", "ghi số liệu tại dòng tổng cộng"),
     ("thuoc chua benh va vat tu y te", "thuốc chữa bệnh và vật tư y tế"),
+    ("- Chuyen vien: VX;\n- Luu: VT.", "- Chuyên viên: VX;\n- Lưu: VT."),  # Nơi nhận's staff ...
+    ("giay chuyen vien cua nguoi benh", "giấy chuyển viện của người bệnh"),  # ... and its twin, a transfer
     # a signer's name: a family name before a middle name takes their spellings, and the gazetteer's
     # bonus is off inside it ("Nguyên Văn", "Do Thị", "Ngộ Thị" before); a place stays a place
     ("PHO CHU TICH\n\nNguyen Van Nam", "PHÓ CHỦ TỊCH\n\nNguyễn Văn Nam"),

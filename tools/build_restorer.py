@@ -204,6 +204,9 @@ DOMAIN_PHRASES = (
     "thống kê", "số liệu thống kê", "cần thống kê", "thống kê, báo cáo", "lồng ghép vào", "lồng vào",
     "dân cư", "khu dân cư", "dữ liệu về dân cư", "cơ sở dữ liệu quốc gia về dân cư",
     "thuốc chữa bệnh", "thuốc, vật tư y tế", "tiền thuốc, vật tư y tế",
+    # the staff a Nơi nhận lists ("Chuyên viên" is rare in VLSP: "Chuyển viện" before)
+    "chuyên viên", "Chuyên viên:", "cán bộ, chuyên viên", "lãnh đạo, chuyên viên", "chuyên viên phụ trách",
+    "chuyển viện", "giấy chuyển viện", "chuyển tuyến, chuyển viện", "chuyển viện lên tuyến trên",  # (its twin)
     # a table's notes name its rows and columns
     "tại dòng", "tại cột", "ở dòng", "ở cột", "các dòng", "các cột", "dòng, cột", "dòng tổng cộng",
 )
