@@ -232,69 +232,110 @@ def only_part(folder: Path) -> Path:
     return part
 
 
-def test_rows_are_staged_by_bytes_and_written_in_large_row_groups(tmp_path):
+def write_rows(target: Path, table: str, rows) -> int:
+    """Rows written as the build writes a table: staged as CSV parts, each made a Parquet part by DuckDB."""
+    import tempfile
+
+    from pipeline.ingest import dataset as ds_mod
+
+    work = Path(tempfile.mkdtemp(prefix="stage-", dir=target.parent.parent))  # beside, not in the folder
+    stager = ds_mod._TableStager(work, table)
+    stager.add(rows)
+    return ds_mod.write_table_parts(stager, target, work / "spill")
+
+
+@pytest.mark.parametrize("value, kind, field", [
+    (None, "str", ""),
+    ("", "str", '""'),  # the empty string is quoted: an unquoted empty field is null
+    ("Tỷ lệ bao phủ", "str", '"Tỷ lệ bao phủ"'),
+    ('Kế hoạch "số 45"', "str", '"Kế hoạch ""số 45"""'),
+    ("dòng 1,\ndòng 2\r\n", "str", '"dòng 1,\ndòng 2\r\n"'),
+    (0, "int", "0"),
+    (-131408, "int", "-131408"),
+    (3.0, "int", "3"),  # a float that is a whole number
+    (93.19, "float", "93.19"),
+    (0.1 + 0.2, "float", "0.30000000000000004"),  # the repr: exact
+    (622943, "float", "622943.0"),
+    (True, "bool", "true"),
+    (False, "bool", "false"),
+    ([], "list<str>", '"[]"'),
+    (["Bộ Y tế", None, 'a "b"'], "list<str>", '"[""Bộ Y tế"", null, ""a \\""b\\""""]"'),
+    ([1, 2], "list<int>", '"[1, 2]"'),
+])
+def test_a_value_becomes_the_csv_field_of_its_column_type(value, kind, field):
+    from pipeline.ingest.dataset import csv_field
+
+    assert csv_field(value, kind) == field
+
+
+@pytest.mark.parametrize("value, kind", [
+    (12, "str"), (3.5, "int"), ("12", "int"), ("93,19", "float"), (1, "bool"), ("a", "list<str>"),
+    ([1], "list<str>"), (["1"], "list<int>"), ({"a": 1}, "str"),
+])
+def test_a_value_of_the_wrong_type_is_refused_not_coerced(value, kind):
+    from pipeline.ingest.dataset import csv_field
+
+    with pytest.raises(TypeError):
+        csv_field(value, kind)
+
+
+def test_staged_rows_come_back_exactly_in_parquet_and_duckdb(tmp_path):
+    """Every awkward value a record holds survives the CSV staging: quotes, commas, line breaks (\\r\\n
+    too), the empty string apart from null, Vietnamese text, exact floats, lists with nulls."""
+    from pipeline.ingest import dataset as ds_mod
+
+    texts = ['Kế hoạch "số 45/KH-UBND", ngày 3/2/2020', "dòng 1\ndòng 2\r\ndòng 3", "", None, "\u00a0 \t",
+             "Thực hiện chỉ tiêu bao phủ bảo hiểm y tế"]
+    rows = [{"document": f"d{i}", "marker": str(i), "text": texts[i % len(texts)], "page": i if i % 3 else None,
+             "pages": [i, i + 1] if i % 2 else []} for i in range(30)]
+    assert write_rows(tmp_path / "footnotes", "footnotes", iter(rows)) == 30  # a stream: never one list
+    assert ds_mod.read_table(tmp_path / "footnotes").to_pylist() == rows
+    checks = [{"document": "d", "rule": "tổng", "status": "failed", "message": "93,19% ≠ 93,2%", "where": None,
+               "expected": 0.1 + 0.2, "actual": -622943.5}, {"document": "d", "rule": "r", "status": "ok",
+               "message": None, "where": "", "expected": None, "actual": 1e-300}]
+    write_rows(tmp_path / "checks", "checks", checks)
+    assert ds_mod.read_table(tmp_path / "checks").to_pylist() == checks
+    db = tmp_path / "t.duckdb"
+    for table in ("footnotes", "checks"):
+        ds_mod.load_table(lambda memory: ds_mod.duckdb_connect(db, tmp_path / "spill", memory), table,
+                          tmp_path / table)
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT * FROM footnotes").fetchall() == [tuple(r.values()) for r in rows]
+    assert con.execute("SELECT * FROM checks").fetchall() == [tuple(r.values()) for r in checks]
+
+
+def test_a_row_of_the_wrong_type_fails_the_table_naming_it(tmp_path):
+    from pipeline.ingest import dataset as ds_mod
+
+    stager = ds_mod._TableStager(tmp_path, "warnings")
+    with pytest.raises(TypeError, match="warnings.*int"):
+        stager.add([{"document": "d", "message": 12}])
+
+
+def test_a_table_is_parts_of_bounded_bytes_read_back_and_loaded_in_order(tmp_path, monkeypatch):
+    """Rows are staged STAGE_PART_BYTES at a time, each part a Parquet part of its own (converted in a
+    connection of its own); the parts are read back, and loaded into DuckDB in one statement, in order."""
     import pyarrow.parquet as pq
 
     from pipeline.ingest import dataset as ds_mod
 
-    text = "Tỷ lệ bao phủ. " * (ds_mod.STAGE_BYTES // 60)  # a quarter of the staging bytes per page
-    rows = [{"document": "d", "page": i, "mode": "text", "mode_reason": None, "confidence": None,
-             "chars": len(text), "text": text} for i in range(10)]
-    w = ds_mod._TableWriter(tmp_path / "pages", "pages")
-    w.add(iter(rows))  # a stream: the writer never needs the rows as one list
-    assert len(w.rows) < 4 and len(w.batches) == 2  # 10 rows, far below STAGE_ROWS, made Arrow as they come
-    w.close()
-    f = pq.ParquetFile(only_part(tmp_path / "pages"))
-    assert f.metadata.num_row_groups == 1  # under BUFFER_BYTES: the batches make one row group
-    assert f.read().to_pylist() == rows
-
-
-def test_tables_share_one_buffer_budget_the_largest_written_first(tmp_path, monkeypatch):
-    import pyarrow.parquet as pq
-
-    from pipeline.ingest import dataset as ds_mod
-
-    monkeypatch.setattr(ds_mod, "STAGE_ROWS", 10)
-    monkeypatch.setattr(ds_mod, "BUFFER_BYTES", 64 << 10)
-    buffers = ds_mod._Buffers()
-    pages = ds_mod._TableWriter(tmp_path / "pages", "pages", buffers)
-    warnings = ds_mod._TableWriter(tmp_path / "warnings", "warnings", buffers)
-    page_rows = [{"document": "d", "page": i, "mode": "text", "mode_reason": None, "confidence": None,
-                  "chars": 500, "text": "x" * 500} for i in range(1000)]
-    warning_rows = [{"document": "d", "message": f"w{i}"} for i in range(1000)]
-    seen = []
-    for i in range(0, 1000, 10):
-        pages.add(page_rows[i:i + 10])
-        warnings.add(warning_rows[i:i + 10])
-        seen.append(buffers.bytes)
-        assert buffers.bytes == pages.batch_bytes + warnings.batch_bytes <= ds_mod.BUFFER_BYTES
-    assert pages.row_groups > 1 and warnings.row_groups == 0  # the small table waits: it is never the largest
-    pages.close()
-    warnings.close()
-    assert ds_mod.read_table(tmp_path / "pages").to_pylist() == page_rows
-    assert ds_mod.read_table(tmp_path / "warnings").to_pylist() == warning_rows
-    assert pq.ParquetFile(only_part(tmp_path / "warnings")).metadata.num_row_groups == 1
-
-
-def test_a_table_is_written_as_parts_of_bounded_row_groups_in_order(tmp_path, monkeypatch):
-    """The writer keeps each row group's metadata until it closes a file: a table is parts of at most
-    PART_ROW_GROUPS row groups, read back (and loaded into DuckDB) in order."""
-    import pyarrow.parquet as pq
-
-    from pipeline.ingest import dataset as ds_mod
-
-    monkeypatch.setattr(ds_mod, "STAGE_ROWS", 10)
-    monkeypatch.setattr(ds_mod, "ROW_GROUP_BYTES", 1)  # every staged batch a row group
-    monkeypatch.setattr(ds_mod, "PART_ROW_GROUPS", 3)
-    rows = [{"document": "d", "message": f"cảnh báo {i}"} for i in range(95)]
-    w = ds_mod._TableWriter(tmp_path / "warnings", "warnings")
-    w.add(rows)
+    monkeypatch.setattr(ds_mod, "STAGE_PART_BYTES", 1_000)
+    rows = [{"document": "d", "message": f"cảnh báo {i}: " + "x" * 80} for i in range(95)]
+    stager = ds_mod._TableStager(tmp_path / "stage", "warnings")
+    stager.add(rows)
+    sizes = [p.stat().st_size for p in stager.close()]
+    n_parts = len(sizes)
+    assert n_parts > 5 and sum(sizes) == sum(len(f'"d","{r["message"]}"\n'.encode()) for r in rows)
+    # a part is closed at the first line that takes it to STAGE_PART_BYTES
+    assert all(ds_mod.STAGE_PART_BYTES <= n < ds_mod.STAGE_PART_BYTES + stager.longest_line for n in sizes[:-1])
+    assert 0 < sizes[-1] < ds_mod.STAGE_PART_BYTES + stager.longest_line
     assert not (tmp_path / "warnings").exists()  # nothing in place before the table is whole
-    w.close()
+    ds_mod.write_table_parts(stager, tmp_path / "warnings", tmp_path / "spill")
     parts = ds_mod.table_parts(tmp_path / "warnings")
-    assert [p.name for p in parts] == [ds_mod.part_name(i) for i in range(4)]  # 10 row groups, 3 a part
-    assert [pq.ParquetFile(p).metadata.num_row_groups for p in parts] == [3, 3, 3, 1]
+    assert [p.name for p in parts] == [ds_mod.part_name(i) for i in range(n_parts)]
+    assert sum(pq.ParquetFile(p).metadata.num_rows for p in parts) == 95
     assert ds_mod.read_table(tmp_path / "warnings").to_pylist() == rows
+    assert not list((tmp_path / "stage").rglob("*.csv"))  # each staged part removed once converted
     db, limits = tmp_path / "t.duckdb", []
 
     def connect(memory):
@@ -302,7 +343,7 @@ def test_a_table_is_written_as_parts_of_bounded_row_groups_in_order(tmp_path, mo
         return ds_mod.duckdb_connect(db, tmp_path / "spill", memory)
 
     ds_mod.load_table(connect, "warnings", tmp_path / "warnings")
-    assert limits == [ds_mod.DUCKDB_MEMORY] * 4  # a connection a part: what DuckDB keeps of rows goes with it
+    assert limits == [ds_mod.DUCKDB_MEMORY]  # the whole table in one statement
     got = duckdb.connect(str(db), read_only=True).execute("SELECT document, message FROM warnings").fetchall()
     assert got == [tuple(r.values()) for r in rows]
 
@@ -310,10 +351,11 @@ def test_a_table_is_written_as_parts_of_bounded_row_groups_in_order(tmp_path, mo
 def test_an_empty_table_is_one_part_with_its_columns(tmp_path):
     from pipeline.ingest import dataset as ds_mod
 
-    w = ds_mod._TableWriter(tmp_path / "errors", "errors")
-    w.close()
-    t = ds_mod.read_table(tmp_path / "errors")
-    assert t.num_rows == 0 and t.schema == ds_mod.arrow_schema("errors")
+    assert write_rows(tmp_path / "errors", "errors", []) == 0
+    assert write_rows(tmp_path / "footnotes", "footnotes", []) == 0
+    for table in ("errors", "footnotes"):
+        t = ds_mod.read_table(tmp_path / table)
+        assert t.num_rows == 0 and t.schema == ds_mod.arrow_schema(table)
 
 
 @pytest.mark.parametrize("exchange", [True, False], ids=["renameat2-exchange", "rename-aside"])
@@ -324,14 +366,14 @@ def test_a_rebuilt_table_replaces_the_old_parts_and_an_earlier_layouts_file(tmp_
         monkeypatch.setattr(ds_mod, "_exchange", lambda a, b: False)
     old = [{"document": "cũ", "message": f"w{i}"} for i in range(5)]
     new = [{"document": "mới", "message": "w"}]
+    (tmp_path / "tables").mkdir()
     for rows in (old, new):
-        w = ds_mod._TableWriter(tmp_path / "warnings", "warnings")
-        w.add(rows)
-        w.close()
+        write_rows(tmp_path / "tables" / "warnings", "warnings", rows)
         if rows is old:  # a dataset built before tables were folders: one file beside
-            (tmp_path / "warnings.parquet").write_bytes(b"PAR1")
-    assert ds_mod.read_table(tmp_path / "warnings").to_pylist() == new
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["warnings"]  # no old parts, no aside, no legacy file
+            (tmp_path / "tables" / "warnings.parquet").write_bytes(b"PAR1")
+    assert ds_mod.read_table(tmp_path / "tables" / "warnings").to_pylist() == new
+    # no old parts, no aside, no legacy file
+    assert sorted(p.name for p in (tmp_path / "tables").iterdir()) == ["warnings"]
 
 
 def test_load_dataset_reads_a_dataset_of_the_earlier_one_file_layout(tmp_path):
@@ -387,13 +429,14 @@ def test_duckdb_build_runs_with_the_memory_cap_and_spills_inside_the_dataset(tmp
     def limit(memory):
         return connect(config={"memory_limit": memory}).execute("SELECT current_setting('memory_limit')").fetchone()[0]
 
-    # a connection per table part loaded (what DuckDB keeps of the rows goes with it; a table of three
-    # documents is one part), one to count the references, then one per chunk of citations and one to
-    # write them out
-    loads = len(TABLES) - 1
-    assert len(settings) == loads + 3
-    assert {m for m, _, _ in settings[:loads + 1]} == {limit(ds_mod.DUCKDB_MEMORY)}
-    assert {m for m, _, _ in settings[loads + 1:]} == {limit(ds_mod.DUCKDB_CITATIONS_MEMORY)}
+    # a connection per staged part made Parquet (a table of three documents is one part; `documents`,
+    # 33 columns, may need one retry), one per table loaded (what DuckDB keeps of the rows goes with
+    # it), one to count the references, then one per chunk of citations and one to write them out
+    tables = len(TABLES) - 1
+    first = settings[:-2]
+    assert 2 * tables + 1 <= len(first) <= 2 * tables + 2
+    assert first.count(next(s for s in first if s[0] == limit(ds_mod.DUCKDB_MEMORY))) >= 2 * tables
+    assert {m for m, _, _ in settings[-2:]} == {limit(ds_mod.DUCKDB_CITATIONS_MEMORY)}
     assert {t for _, t, _ in settings} == {1} and ds_mod.DUCKDB_THREADS == 1
     (spill,) = {s for _, _, s in settings}
     assert Path(spill).parent == ds and Path(spill).name.startswith(ds_mod.DUCKDB_SPILL)
@@ -402,27 +445,21 @@ def test_duckdb_build_runs_with_the_memory_cap_and_spills_inside_the_dataset(tmp
 
 
 def test_a_table_loads_straight_into_the_database_file_not_through_its_log(tmp_path):
-    import pyarrow.parquet as pq
-
     from pipeline.ingest import dataset as ds_mod
 
-    # 1,500 distinct pages of 6,000 characters (9 MB) in one partial row group, which the commit pins
-    # whole (16MB holds it: the load's first retry after DUCKDB_MEMORY); the rows go into the database
-    # file, not first into its log
+    # 1,500 distinct pages of 6,000 characters (9 MB) in one partial DuckDB row group; the rows go
+    # into the database file, not first into its log
     n, chars = 1_500, 6_000
     assert n < ds_mod.DUCKDB_ROW_GROUP
     rows = [{"document": f"d{i // 10:03d}", "page": i % 10 + 1, "mode": "text", "mode_reason": None,
              "confidence": None, "chars": chars,
              "text": (f"Trang {i}: tỷ lệ bao phủ {i * 7 % 1000}. " * (chars // 20))[:chars]} for i in range(n)]
-    w = ds_mod._TableWriter(tmp_path / "pages", "pages")  # as the build writes it
-    w.add(rows)
-    w.close()
+    write_rows(tmp_path / "pages", "pages", rows)
     db = tmp_path / "t.duckdb"
     con = ds_mod.duckdb_connect(db, tmp_path / "spill", "16MB")
     try:
         assert con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0] == "1000 bytes"
-        (part,) = ds_mod.table_parts(tmp_path / "pages")
-        ds_mod.load_part(con, "pages", part, first=True)
+        ds_mod.load_table(lambda memory: con, "pages", tmp_path / "pages")
         wal = Path(f"{db}.wal")
         assert not wal.exists() or wal.stat().st_size < 64 << 10  # the log holds no copy of the 9 MB
     finally:
@@ -439,14 +476,24 @@ def distinct_pages(n: int, chars: int) -> list[dict]:
             for i in range(n)]
 
 
-def load_pages(tmp_path: Path, rows: list[dict]) -> list[str]:
+def load_pages(tmp_path: Path, rows: list[dict]) -> tuple[list[str], list[str]]:
     """The rows written as the build writes `pages`, loaded as it loads a table; the memory limit of
-    each try (a load that runs out of memory is tried again at four times the limit)."""
+    each try of each step (a step that runs out of memory is tried again at four times the limit):
+    converting the staged parts, and the load."""
     from pipeline.ingest import dataset as ds_mod
 
-    w = ds_mod._TableWriter(tmp_path / "pages", "pages")
-    w.add(rows)
-    w.close()
+    converted = []
+    memory_connect = ds_mod.duckdb_memory_connect
+
+    def recording_memory_connect(spill, memory):
+        converted.append(memory)
+        return memory_connect(spill, memory)
+
+    ds_mod.duckdb_memory_connect = recording_memory_connect
+    try:
+        write_rows(tmp_path / "pages", "pages", rows)
+    finally:
+        ds_mod.duckdb_memory_connect = memory_connect
     db, limits = tmp_path / "t.duckdb", []
 
     def connect(memory):
@@ -456,55 +503,36 @@ def load_pages(tmp_path: Path, rows: list[dict]) -> list[str]:
     ds_mod.load_table(connect, "pages", tmp_path / "pages")
     got = duckdb.connect(str(db), read_only=True).execute("SELECT count(*), sum(length(text)) FROM pages").fetchone()
     assert got == (len(rows), sum(r["chars"] for r in rows))
-    return limits
+    return converted, limits
 
 
-def test_row_groups_are_bounded_in_bytes_so_dense_pages_load_within_the_fixed_limit(tmp_path):
+def test_dense_pages_convert_and_load_within_the_fixed_limit_whatever_the_tables_size(tmp_path):
     """3,000 and 6,000 distinct pages of 9,000 characters (32 and 64 MB, about three times the samples'
-    mean page): no Parquet row group holds much more than ROW_GROUP_BYTES, no DuckDB row group more
-    than 2,048 pages, so what a load needs does not grow with the table: both load at the same limits
-    (the pinned 2,048 dense pages need one retry above DUCKDB_MEMORY). With 4,096-row DuckDB row
-    groups, or with row groups of pages cut only by the 8 MiB budget all tables share, the limit a load
-    needed grew with the table."""
-    import pyarrow.parquet as pq
-
+    mean page): each staged part holds about STAGE_PART_BYTES, so each converts at DUCKDB_MEMORY; the
+    table loads in one statement, holding one DuckDB row group of 2,048 rows. Twice the rows, the same
+    limits: what a step needs does not grow with the table."""
     from pipeline.ingest import dataset as ds_mod
 
-    rows = distinct_pages(3_000, 9_000)
-    limits = load_pages(tmp_path / "a", rows)
+    converted, limits = load_pages(tmp_path / "a", distinct_pages(3_000, 9_000))
+    assert set(converted) == {ds_mod.DUCKDB_MEMORY} and len(converted) > 100  # one try a part
+    # the load holds a DuckDB row group (2,048 rows: 18 MB of these pages; the commit pins it whole), so
+    # these pages need one retry above DUCKDB_MEMORY
     assert limits[0] == ds_mod.DUCKDB_MEMORY and len(limits) <= 2
-    assert load_pages(tmp_path / "b", distinct_pages(6_000, 9_000)) == limits
-    f = pq.ParquetFile(only_part(tmp_path / "a" / "pages"))
-    largest_row = max(ds_mod.row_bytes(r) for r in rows)
-    sizes = [f.read_row_group(i).nbytes for i in range(f.metadata.num_row_groups)]
-    assert len(sizes) > 10 and max(sizes) <= ds_mod.ROW_GROUP_BYTES + ds_mod.STAGE_BYTES * 2 + largest_row * 2
+    converted_b, limits_b = load_pages(tmp_path / "b", distinct_pages(6_000, 9_000))
+    assert set(converted_b) == {ds_mod.DUCKDB_MEMORY} and len(converted_b) > 2 * len(converted) - 3
+    assert limits_b == limits
     assert ds_mod.DUCKDB_ROW_GROUP == 2_048  # the least DuckDB allows (its vector size)
 
 
-def test_prose_columns_carry_no_statistics_in_the_parquet_metadata(tmp_path):
-    """A page text's min and max (up to 4 KB each a row group, held by the writer until it closes)
-    are left out of the metadata; the numbers and keys keep theirs."""
-    import pyarrow.parquet as pq
-
+def test_a_step_that_runs_out_of_the_fixed_limit_is_tried_again_with_more(tmp_path, monkeypatch):
+    """A part of pages far denser than the limit holds (here the limit is made 1MB) is converted and
+    loaded at four times it: the rows all arrive."""
     from pipeline.ingest import dataset as ds_mod
 
-    w = ds_mod._TableWriter(tmp_path / "pages", "pages")
-    w.add(distinct_pages(50, 5_000))
-    w.close()
-    rg = pq.ParquetFile(only_part(tmp_path / "pages")).metadata.row_group(0)
-    stats = {rg.column(i).path_in_schema: rg.column(i).statistics for i in range(rg.num_columns)}
-    assert stats["text"] is None and stats["mode_reason"] is None
-    assert stats["page"].min == 1 and stats["page"].max == 10 and stats["document"].min == "d0000"
-
-
-def test_pages_denser_than_the_load_limit_holds_are_loaded_with_more_memory(tmp_path):
-    """2,200 distinct pages of 24,000 characters (53 MB; 2,048 of them fill a DuckDB row group, which
-    the load holds) do not fit DUCKDB_MEMORY: the load is tried again at four times the limit, and the
-    rows all arrive."""
-    from pipeline.ingest import dataset as ds_mod
-
-    limits = load_pages(tmp_path, distinct_pages(2_200, 24_000))
-    assert limits[0] == ds_mod.DUCKDB_MEMORY and len(limits) >= 2  # ran out once, then held
+    monkeypatch.setattr(ds_mod, "DUCKDB_MEMORY", "1MB")
+    converted, limits = load_pages(tmp_path, distinct_pages(400, 24_000))
+    assert converted[0] == "1MB" and "4MB" in converted
+    assert limits[0] == "1MB" and len(limits) >= 2  # ran out once, then held
 
 
 def test_the_manifest_is_indexed_on_disk_not_held_as_dicts(tmp_path):

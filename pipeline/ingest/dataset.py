@@ -10,6 +10,7 @@ database with the same tables; `load_dataset` gives them back as pandas DataFram
     DATASET/dataset.duckdb             the same tables
     DATASET/ingest.log                 what each run did
     DATASET/summary.json               the last build: row counts and the manifest state it belongs to
+    DATASET/.stage-<pid>/              while a build runs: its rows as CSV parts, removed when it ends
 
 Every file, and each table's folder of parts, is written beside and swapped with its target, so a
 reader never sees half a table; the build is a pure function of records/ and the manifest, so a resumed
@@ -29,53 +30,48 @@ from pipeline.ingest.tables import COLUMNS, input_error_row, input_row, record_r
 
 RECORDS, PARQUET, DUCKDB, SUMMARY, LOG = "records", "parquet", "dataset.duckdb", "summary.json", "ingest.log"
 TABLES = tuple(COLUMNS)
-# A table's rows are staged as Python values until STAGE_ROWS rows or STAGE_BYTES of their values (page
-# texts are long: a row of `pages` holds a whole page), then kept as an Arrow record batch (compact);
-# a table's batches are written out as one Parquet row group when they pass ROW_GROUP_BYTES, or, when
-# the batches of all tables together pass BUFFER_BYTES, the table holding the most is. What is buffered
-# is bounded by one budget, not one per table, and a small one: 100 documents already fill it (~13 MB
-# of Arrow values), so a larger archive buffers no more than a small one (at 8 MiB the build's peak
-# grew ~9 MB from 100 to 1,000 documents). No row group holds more than about ROW_GROUP_BYTES of
-# values, so what DuckDB's reader holds of one does not grow with the archive either (a row group of
-# 7 MB of distinct page texts did not load at 8MB).
-STAGE_ROWS = 256
-STAGE_BYTES = 64 << 10
-ROW_GROUP_BYTES = 1 << 20
-BUFFER_BYTES = 2 << 20
-# A Parquet writer keeps every row group's metadata until it closes the file (its footer: ~9 KB a row
-# group in memory, 3,002 row groups at 10,000 documents), so a table is written as parts of at most
-# PART_ROW_GROUPS row groups each: what the open writers hold is bounded, not the archive's size
-PART_ROW_GROUPS = 64
-# DuckDB's buffer pool (its own default is 80% of RAM): DUCKDB_MEMORY while a table is loaded, each in a
-# connection of its own; what does not fit spills to DUCKDB_SPILL in the dataset, removed when the build
-# ends, and a load that still runs out is tried again at four times the limit (with_memory_headroom).
-# The limit is small so that a small archive fills it as a large one does: at 16MB the 2,940 page texts
-# of 1,000 documents loaded at a peak 10 MB above the 307 of 100 documents; at 4MB both peak the same
-# (8MB: +6 MB). DUCKDB_CITATIONS_MEMORY for the citations join and sort, a chunk of references at a time
-# (citations.py; 64MB with chunks of 16,384). A commit of more than DUCKDB_CHECKPOINT_THRESHOLD of
-# changes writes its rows straight into the database file instead of first copying them into the
-# write-ahead log (at 300 records the log's copy of `pages` was the build's peak: 245 MB, 231 without).
-# One thread; tables stored in row groups of DUCKDB_ROW_GROUP rows, the least DuckDB allows (its vector
-# size): a load holds the row group it fills and its commit pins the last, partial one whole, so what a
-# load needs is bounded by 2,048 rows, not by the table. DuckDB's allocator (jemalloc) keeps what a
-# statement freed until it allocated DUCKDB_ALLOCATOR_FLUSH: flushed sooner, one table's load does not
-# leave its peak behind for the next (the 1,000-document build's peak 5 MB lower, the 100-document one's
-# the same)
+# A table's rows are staged as CSV text in parts of STAGE_PART_BYTES (one open file a table: nothing of
+# the rows stays in Python), then each part becomes a Parquet part, written by DuckDB in a connection of
+# its own at DUCKDB_MEMORY. The Python → Arrow conversion the build used before held 50 MB (pyarrow's
+# first conversion imports pandas) and left the C heap fragmented in proportion to the rows converted
+# (that phase: 169 MB at 100 documents, 178 at 1,000); staged as text, it holds what the imports hold
+# at any size. Parts are small because DuckDB's CSV reader keeps a part's buffers until it is done
+# (at 1 MiB a part, the `documents` of 5,000 records needed a 32MB limit to convert, at 256 KiB 16MB),
+# and so that the large tables (pages, tables, sections) fill several parts at 100 documents already.
+STAGE_PART_BYTES = 256 << 10
+STAGE = ".stage"
+# DuckDB's buffer pool (its own default is 80% of RAM): DUCKDB_MEMORY for each part's conversion and
+# each table's load, each in a connection of its own; what does not fit spills to DUCKDB_SPILL in the
+# dataset, removed when the build ends, and a step that still runs out is tried again at four times the
+# limit (with_memory_headroom). A table is loaded from all its Parquet parts in one statement: appending
+# part after part, each in a new connection, held more the larger the table already was (+0.3 MB a part
+# of `pages`). DUCKDB_CITATIONS_MEMORY for the citations join and sort, a chunk of references at a time
+# (citations.py). A commit of more than DUCKDB_CHECKPOINT_THRESHOLD of changes writes its rows straight
+# into the database file instead of first copying them into the write-ahead log (at 300 records the
+# log's copy of `pages` was the build's peak: 245 MB, 231 without). One thread; tables stored in row
+# groups of DUCKDB_ROW_GROUP rows, the least DuckDB allows (its vector size). DuckDB's allocator
+# (jemalloc) keeps what a statement freed until it allocated DUCKDB_ALLOCATOR_FLUSH: flushed sooner, one
+# step does not leave its peak behind for the next.
 DUCKDB_MEMORY = "4MB"
 DUCKDB_CITATIONS_MEMORY = "16MB"
-DUCKDB_MAX_MEMORY = "1024MB"  # a load that runs out of memory is tried again at 4× its limit, up to this
+DUCKDB_MAX_MEMORY = "1024MB"  # a step that runs out of memory is tried again at 4× its limit, up to this
 DUCKDB_CHECKPOINT_THRESHOLD = "1KB"
 DUCKDB_THREADS = 1
 DUCKDB_ROW_GROUP = 2_048
 DUCKDB_ALLOCATOR_FLUSH = "1MB"
 DUCKDB_SPILL = ".duckdb-spill"
+# citations are written by DuckDB from its table, in parts of at most PART_ROW_GROUPS row groups of
+# DUCKDB_ROW_GROUP rows (a Parquet writer keeps each row group's metadata until it closes its file)
+PART_ROW_GROUPS = 64
+# the SQL type of each column type of tables.py
+SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN", "list<str>": "VARCHAR[]",
+             "list<int>": "BIGINT[]"}
 
 
 def release_freed_heap() -> None:
     """Hand the C heap's free pages back to the system (glibc's malloc_trim; nothing where there is no
-    glibc). What the Parquet writers and a closed DuckDB connection freed otherwise stays resident, and
-    each phase of the build starts from the last one's high-water mark: without it the peak of a
-    1,000-document build was 6-10 MB above a 100-document one's, with it 3-8 MB."""
+    glibc). What a closed DuckDB connection freed otherwise stays resident, and each step of the build
+    starts from the last one's high-water mark."""
     import ctypes
 
     try:
@@ -96,128 +92,132 @@ def _arrow_type(kind: str):
 
 
 def arrow_schema(table: str):
+    """The table's columns as an Arrow schema (what its Parquet parts hold)."""
     import pyarrow as pa
 
     return pa.schema([(name, _arrow_type(kind)) for name, kind in COLUMNS[table]])
 
 
-def row_bytes(row: dict) -> int:
-    """About how many bytes a row's values hold (characters of its strings, 8 a number)."""
-    n = 0
-    for v in row.values():
-        if v.__class__ is str:
-            n += len(v)
-        elif v.__class__ is list:
-            n += sum(len(x) if x.__class__ is str else 8 for x in v)
-        else:
-            n += 8
-    return n
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
 
 
-class _Buffers:
-    """The Arrow batches of all the tables being written, kept under BUFFER_BYTES together."""
+def csv_field(value, kind: str) -> str:
+    """One value as a CSV field of its column's type: null is an empty field, a string always quoted
+    (so "" is the empty string, not null), a list as quoted JSON, a float as its repr (exact)."""
+    if value is None:
+        return ""
+    cls = value.__class__
+    if kind == "str":
+        if cls is not str:
+            raise TypeError(f"a {cls.__name__} in a text column: {value!r}")
+        return _quoted(value)
+    if kind == "int":
+        if cls is int or (cls is float and value.is_integer()):
+            return str(int(value))
+    elif kind == "float":
+        if cls is float or cls is int:
+            return repr(float(value))
+    elif kind == "bool":
+        if cls is bool:
+            return "true" if value else "false"
+    elif kind.startswith("list<") and cls is list:
+        item = kind[5:-1]
+        if all(x is None or (x.__class__ is str if item == "str" else x.__class__ is int) for x in value):
+            return _quoted(json.dumps(value, ensure_ascii=False))
+    raise TypeError(f"a {cls.__name__} in a column of {kind}: {value!r}")
 
-    def __init__(self):
-        self.writers: list[_TableWriter] = []
-        self.bytes = 0
 
-    def fit(self) -> None:
-        while self.bytes > BUFFER_BYTES:
-            max(self.writers, key=lambda w: w.batch_bytes).write()
+class _TableStager:
+    """Rows → CSV parts of about STAGE_PART_BYTES (stage/<table>/part-NNNNN.csv), columns in the
+    table's order; only the open part's file is held."""
 
-
-# Columns of prose (a page's text, a raw line, a title, a message): no min/max statistics in the
-# Parquet metadata. Those of a page text are up to 4 KB each, twice a row group, held by the writer
-# until it closes (8 KB a row group of `pages`), and no query filters on a page text's order.
-PROSE_COLUMNS = frozenset(("text", "raw", "title", "subject", "task", "message", "reason", "mode_reason",
-                           "caption", "indicator", "source"))
-
-
-class _TableWriter:
-    """Rows → a folder of Parquet parts (part-00000.parquet, ...), swapped into place on close: staged
-    STAGE_ROWS rows or STAGE_BYTES of values at a time into Arrow batches, which are written as a row
-    group when the buffers they share with the other tables' writers are full, or on close; a part is
-    closed after PART_ROW_GROUPS row groups and the next begun."""
-
-    def __init__(self, path: Path, table: str, buffers: Optional[_Buffers] = None):
-        self.path = path
-        self.tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-        shutil.rmtree(self.tmp, ignore_errors=True)
-        self.tmp.mkdir(parents=True)
-        self.schema = arrow_schema(table)
-        self.writer = None  # the open part's
-        self.parts = 0
-        self.part_row_groups = 0
-        self.buffers = buffers if buffers is not None else _Buffers()
-        self.buffers.writers.append(self)
-        self.rows: list[dict] = []
-        self.bytes = 0
-        self.batches: list = []
-        self.batch_bytes = 0
+    def __init__(self, folder: Path, table: str):
+        self.table = table
+        self.folder = folder / table
+        self.folder.mkdir(parents=True)
+        self.columns = COLUMNS[table]
+        self.parts: list[Path] = []
+        self.fh = None
+        self.part_bytes = 0
+        self.longest_line = 0  # bytes: what DuckDB's CSV reader must take in one line
         self.count = 0
-        self.row_groups = 0
 
     def add(self, rows: Iterable[dict]) -> None:
         for row in rows:
-            self.rows.append(row)
-            self.bytes += row_bytes(row)
-            if len(self.rows) >= STAGE_ROWS or self.bytes >= STAGE_BYTES:
-                self.stage()
+            try:
+                line = ",".join([csv_field(row.get(name), kind) for name, kind in self.columns]) + "\n"
+            except TypeError as exc:
+                raise TypeError(f"table {self.table}: {exc}") from None
+            if self.fh is None:
+                self.parts.append(self.folder / f"part-{len(self.parts):05d}.csv")
+                self.fh = open(self.parts[-1], "wb")
+                self.part_bytes = 0
+            data = line.encode("utf-8")
+            self.fh.write(data)
+            self.part_bytes += len(data)
+            self.longest_line = max(self.longest_line, len(data))
+            self.count += 1
+            if self.part_bytes >= STAGE_PART_BYTES:
+                self.fh.close()
+                self.fh = None
 
-    def stage(self) -> None:
-        import pyarrow as pa
-
-        if self.rows:
-            batch = pa.RecordBatch.from_pylist(self.rows, schema=self.schema)
-            self.rows, self.bytes = [], 0
-            self.batches.append(batch)
-            self.batch_bytes += batch.nbytes
-            self.buffers.bytes += batch.nbytes
-            if self.batch_bytes >= ROW_GROUP_BYTES:
-                self.write()
-            self.buffers.fit()
-
-    def _part_writer(self):
-        import pyarrow.parquet as pq
-
-        if self.writer is None:
-            self.writer = pq.ParquetWriter(self.tmp / part_name(self.parts), self.schema, compression="zstd",
-                                           write_statistics=[n for n in self.schema.names if n not in PROSE_COLUMNS])
-            self.parts += 1
-            self.part_row_groups = 0
-        return self.writer
-
-    def _close_part(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-            self.writer = None
-
-    def write(self) -> None:
-        """The batches buffered, as one row group (of a new part when the open one is full)."""
-        import pyarrow as pa
-
-        if self.batches:
-            table = pa.Table.from_batches(self.batches, schema=self.schema)
-            self._part_writer().write_table(table, row_group_size=table.num_rows)
-            self.count += table.num_rows
-            self.row_groups += 1
-            self.part_row_groups += 1
-            self.buffers.bytes -= self.batch_bytes
-            self.batches, self.batch_bytes = [], 0
-            if self.part_row_groups >= PART_ROW_GROUPS:
-                self._close_part()
-
-    def close(self) -> None:
-        self.stage()
-        self.write()
+    def close(self) -> list[Path]:
+        """The staged parts (one empty part for a table with no rows: its columns are still known)."""
+        if self.fh is not None:
+            self.fh.close()
+            self.fh = None
         if not self.parts:
-            self._part_writer()  # an empty table is one part with no rows: its columns are still known
-        self._close_part()
-        swap_into_place(self.tmp, self.path)
+            self.parts.append(self.folder / "part-00000.csv")
+            self.parts[-1].write_bytes(b"")
+        return self.parts
 
-    def abort(self) -> None:
-        self._close_part()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+
+def csv_reader_sql(table: str, longest_line: int = 0) -> str:
+    """SELECT of a staged CSV part (the one parameter) with the table's columns and types."""
+    columns = COLUMNS[table]
+    read_as = ", ".join(f"'{n}': '{'VARCHAR' if k.startswith('list<') else SQL_TYPES[k]}'" for n, k in columns)
+    select = ", ".join(f'"{n}"::JSON::{SQL_TYPES[k]} AS "{n}"' if k.startswith("list<") else f'"{n}"'
+                       for n, k in columns)
+    max_line = max(64 << 10, longest_line + 1)
+    return (f"SELECT {select} FROM read_csv(?, columns={{{read_as}}}, header=false, auto_detect=false, "
+            "delim=',', quote='\"', escape='\"', allow_quoted_nulls=false, strict_mode=true, "
+            f"max_line_size={max_line}, buffer_size={max(256 << 10, 2 * max_line)})")
+
+
+def duckdb_memory_connect(spill: Path, memory: str):
+    """An in-memory DuckDB connection at this memory limit, one thread, spilling to `spill`."""
+    import duckdb
+
+    return duckdb.connect(config={"memory_limit": memory, "threads": DUCKDB_THREADS, "temp_directory": str(spill),
+                                  "allocator_flush_threshold": DUCKDB_ALLOCATOR_FLUSH,
+                                  "allocator_bulk_deallocation_flush_threshold": DUCKDB_ALLOCATOR_FLUSH})
+
+
+def write_parquet_part(con, table: str, csv_part: Path, parquet_part: Path, longest_line: int = 0) -> None:
+    """A staged CSV part → a Parquet part of the table's columns (zstd), by DuckDB."""
+    con.execute(f"COPY ({csv_reader_sql(table, longest_line)}) TO '{parquet_part}' (FORMAT parquet, "
+                "COMPRESSION zstd)", [str(csv_part)])
+
+
+def write_table_parts(stager: _TableStager, target: Path, spill: Path) -> int:
+    """The stager's parts as the table's folder of Parquet parts, swapped into place: each part converted
+    in a connection of its own (at DUCKDB_MEMORY, more if it runs out); returns the rows."""
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        for i, part in enumerate(stager.close()):
+            out = tmp / part_name(i)
+            with_memory_headroom(lambda memory: duckdb_memory_connect(spill, memory),
+                                 lambda con, part=part, out=out: write_parquet_part(
+                                     con, stager.table, part, out, stager.longest_line), DUCKDB_MEMORY)
+            part.unlink()
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    swap_into_place(tmp, target)
+    return stager.count
 
 
 def part_name(i: int) -> str:
@@ -271,7 +271,7 @@ def remove_stale(dataset: Path) -> list[str]:
     """Remove what a killed build left beside its targets (files named for its process id). Only with the
     dataset's lock held (run.py): no other build can be writing them."""
     dataset = Path(dataset)
-    stale = [*dataset.glob(f".{DUCKDB}.tmp-*"), *dataset.glob(f"{DUCKDB_SPILL}-*"),
+    stale = [*dataset.glob(f".{DUCKDB}.tmp-*"), *dataset.glob(f"{DUCKDB_SPILL}-*"), *dataset.glob(f"{STAGE}-*"),
              *(dataset / PARQUET).glob(".*.tmp-*"), *(dataset / PARQUET).glob(".*.old-*")]
     for p in stale:
         shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
@@ -292,22 +292,13 @@ def duckdb_connect(db: Path, spill: Path, memory: str):
     return con
 
 
-def load_part(con, table: str, part: Path, first: bool) -> None:
-    """One Parquet part into a table of the database (a connection of `duckdb_connect`'s), the first
-    creating it, the others appending: committed straight to the database file, not through the
-    write-ahead log."""
-    verb = f'CREATE TABLE "{table}" AS' if first else f'INSERT INTO "{table}"'
-    con.execute(f"{verb} SELECT * FROM read_parquet(?)", [str(part)])
-
-
-def load_table(connect: Callable, table: str, folder: Path, memory: str = DUCKDB_MEMORY) -> None:
-    """A table's folder of Parquet parts into the database, rows in the parts' order, each part in a
-    connection of its own (`connect(memory)`; `with_memory_headroom`): DuckDB keeps what it wrote of a
-    table in the connection's memory until the connection closes (one connection for 2.2 million rows
-    of `tables`: 153 MB at its peak; a connection a part: 116), and a database opened again does not
-    read the table's earlier row groups to append to it, so a load needs what one part needs."""
-    for i, part in enumerate(table_parts(folder)):
-        with_memory_headroom(connect, lambda con, part=part, i=i: load_part(con, table, part, i == 0), memory)
+def load_table(connect: Callable, table: str, folder: Path, memory: Optional[str] = None) -> None:
+    """A table's folder of Parquet parts into the database, rows in the parts' order, in one statement
+    on a connection of its own (`connect(memory)`; `with_memory_headroom`): committed straight to the
+    database file, not through the write-ahead log."""
+    parts = [str(p) for p in table_parts(folder)]
+    with_memory_headroom(connect, lambda con: con.execute(
+        f'CREATE OR REPLACE TABLE "{table}" AS SELECT * FROM read_parquet(?)', [parts]), memory or DUCKDB_MEMORY)
 
 
 def _out_of_memory(exc: Exception) -> bool:
@@ -356,19 +347,17 @@ def build_dataset(dataset: Path, manifest_digest: str) -> dict:
     from pipeline.ingest.citations import add_citations, citation_chunks
     from pipeline.ingest.manifest import compacted_entries
 
-    import pyarrow as pa
-
-    # Arrow's default allocator (mimalloc) keeps what it freed: the system one gives it back
-    pa.set_memory_pool(pa.system_memory_pool())
     dataset = Path(dataset)
     remove_stale(dataset)
     pdir = dataset / PARQUET
     pdir.mkdir(exist_ok=True)
-    buffers = _Buffers()
-    writers = {t: _TableWriter(pdir / t, t, buffers) for t in TABLES if t != "citations"}
-    paths_of = documents_of(compacted_entries(dataset))
-    unreadable = []
+    stage = dataset / f"{STAGE}-{os.getpid()}"
+    spill = dataset / f"{DUCKDB_SPILL}-{os.getpid()}"
+    counts = {}
     try:
+        stagers = {t: _TableStager(stage, t) for t in TABLES if t != "citations"}
+        paths_of = documents_of(compacted_entries(dataset))
+        unreadable = []
         for sha in sorted(paths_of):
             rf = record_file(sha)
             try:
@@ -378,42 +367,37 @@ def build_dataset(dataset: Path, manifest_digest: str) -> dict:
                                    "stage": "dataset", "page": None, "message": f"record {rf} unreadable: {exc}"})
                 continue
             for table, rows in record_rows(rec, sha, rf, paths_of[sha]).items():
-                writers[table].add(rows)
+                stagers[table].add(rows)
         documents = len(paths_of)
         del paths_of
         # one row per input, in the manifest's (sorted) order, streamed from the file
         for e in compacted_entries(dataset):
-            writers["inputs"].add((input_row(e),))
+            stagers["inputs"].add((input_row(e),))
             error = input_error_row(e)
             if error:
-                writers["errors"].add((error,))
-        writers["errors"].add(unreadable)
-        for w in writers.values():
-            w.close()
+                stagers["errors"].add((error,))
+        stagers["errors"].add(unreadable)
+        for t, stager in stagers.items():
+            counts[t] = write_table_parts(stager, pdir / t, spill)
     except BaseException:
-        for w in writers.values():
-            try:
-                w.abort()
-            except OSError:
-                pass
+        shutil.rmtree(spill, ignore_errors=True)
         raise
-    counts = {t: w.count for t, w in writers.items()}
-    release_freed_heap()  # what the Parquet writers freed, before DuckDB starts
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
 
     # DuckDB: built in a file beside, renamed over the old one when complete
     db_tmp = dataset / f".{DUCKDB}.tmp-{os.getpid()}"
     for p in (db_tmp, Path(f"{db_tmp}.wal")):
         if p.exists():
             p.unlink()
-    spill = dataset / f"{DUCKDB_SPILL}-{os.getpid()}"
 
     def connect(memory: str):
         return duckdb_connect(db_tmp, spill, memory)
 
     try:
-        # a connection per table part: closing it frees what DuckDB kept of the rows (its buffer pool
-        # holds written blocks until the limit), so what is loaded later does not inherit it
-        for t in writers:
+        # a connection per table: closing it frees what DuckDB kept of the rows (its buffer pool holds
+        # written blocks until the limit), so what is loaded later does not inherit it
+        for t in counts:
             load_table(connect, t, pdir / t)
 
         # the citations join, a chunk of references a connection (as a table's parts are loaded)
@@ -424,14 +408,12 @@ def build_dataset(dataset: Path, manifest_digest: str) -> dict:
         def write_citations(con):
             cit_tmp = pdir / f".citations.tmp-{os.getpid()}"
             shutil.rmtree(cit_tmp, ignore_errors=True)  # what a try that ran out of memory left
-            # parts as the writers make them (DuckDB's writer too keeps each row group's metadata)
             con.execute(f"COPY citations TO '{cit_tmp}' (FORMAT parquet, COMPRESSION zstd, "
                         f"ROW_GROUP_SIZE {DUCKDB_ROW_GROUP}, ROW_GROUPS_PER_FILE {PART_ROW_GROUPS}, "
                         "FILENAME_PATTERN 'part-{i}')")
-            if not table_parts(cit_tmp):  # no citations: DuckDB writes no file
-                import pyarrow.parquet as pq
-
-                pq.write_table(arrow_schema("citations").empty_table(), cit_tmp / part_name(0))
+            if not table_parts(cit_tmp):  # no citations: DuckDB writes no file into a folder
+                cit_tmp.mkdir(exist_ok=True)
+                con.execute(f"COPY citations TO '{cit_tmp / part_name(0)}' (FORMAT parquet, COMPRESSION zstd)")
             swap_into_place(cit_tmp, pdir / "citations")
             con.execute("CHECKPOINT")
             return con.execute("SELECT count(*) FROM citations").fetchone()[0]
