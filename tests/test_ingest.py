@@ -281,11 +281,12 @@ def test_a_value_of_the_wrong_type_is_refused_not_coerced(value, kind):
 
 def test_staged_rows_come_back_exactly_in_parquet_and_duckdb(tmp_path):
     """Every awkward value a record holds survives the CSV staging: quotes, commas, line breaks (\\r\\n
-    too), the empty string apart from null, Vietnamese text, exact floats, lists with nulls."""
+    too), the empty string apart from null, Vietnamese text, control characters (NUL too), exact floats,
+    lists with nulls."""
     from pipeline.ingest import dataset as ds_mod
 
     texts = ['Kế hoạch "số 45/KH-UBND", ngày 3/2/2020', "dòng 1\ndòng 2\r\ndòng 3", "", None, "\u00a0 \t",
-             "Thực hiện chỉ tiêu bao phủ bảo hiểm y tế"]
+             "Thực hiện chỉ tiêu bao phủ bảo hiểm y tế", "a\x00b", "\ufeffBOM \u2028 \x1f \x7f"]
     rows = [{"document": f"d{i}", "marker": str(i), "text": texts[i % len(texts)], "page": i if i % 3 else None,
              "pages": [i, i + 1] if i % 2 else []} for i in range(30)]
     assert write_rows(tmp_path / "footnotes", "footnotes", iter(rows)) == 30  # a stream: never one list
