@@ -43,9 +43,13 @@ STAGE = ".stage"
 # DuckDB's buffer pool (its own default is 80% of RAM): DUCKDB_MEMORY for each part's conversion and
 # each table's load, each in a connection of its own; what does not fit spills to DUCKDB_SPILL in the
 # dataset, removed when the build ends, and a step that still runs out is tried again at four times the
-# limit (with_memory_headroom). A table is loaded from all its Parquet parts in one statement: appending
-# part after part, each in a new connection, held more the larger the table already was (+0.3 MB a part
-# of `pages`). DUCKDB_CITATIONS_MEMORY for the citations join and sort, a chunk of references at a time
+# limit (with_memory_headroom). A table is loaded LOAD_PARTS Parquet parts a statement, each statement
+# in a connection of its own: appending part after part, each in a new connection, held more the larger
+# the table already was (+0.3 MB a part of `pages`), and one statement for the whole table held more the
+# more rows it inserted (the 2.2 million cells of `tables` of 10,000 records, 1,931 parts: 113 MB; by
+# 256 parts, 82; by 64, 78). Not fewer: each statement's commit pins its last, partial DuckDB row group
+# whole, which for dense pages (2,048 of 9,000 characters: 18 MB) costs a retry at a higher limit per
+# statement. DUCKDB_CITATIONS_MEMORY for the citations join and sort, a chunk of references at a time
 # (citations.py). A commit of more than DUCKDB_CHECKPOINT_THRESHOLD of changes writes its rows straight
 # into the database file instead of first copying them into the write-ahead log (at 300 records the
 # log's copy of `pages` was the build's peak: 245 MB, 231 without). One thread; tables stored in row
@@ -53,6 +57,7 @@ STAGE = ".stage"
 # (jemalloc) keeps what a statement freed until it allocated DUCKDB_ALLOCATOR_FLUSH: flushed sooner, one
 # step does not leave its peak behind for the next.
 DUCKDB_MEMORY = "4MB"
+LOAD_PARTS = 256
 DUCKDB_CITATIONS_MEMORY = "16MB"
 DUCKDB_MAX_MEMORY = "1024MB"  # a step that runs out of memory is tried again at 4× its limit, up to this
 DUCKDB_CHECKPOINT_THRESHOLD = "1KB"
@@ -189,9 +194,11 @@ def duckdb_memory_connect(spill: Path, memory: str):
     """An in-memory DuckDB connection at this memory limit, one thread, spilling to `spill`."""
     import duckdb
 
-    return duckdb.connect(config={"memory_limit": memory, "threads": DUCKDB_THREADS, "temp_directory": str(spill),
-                                  "allocator_flush_threshold": DUCKDB_ALLOCATOR_FLUSH,
-                                  "allocator_bulk_deallocation_flush_threshold": DUCKDB_ALLOCATOR_FLUSH})
+    con = duckdb.connect(config={"memory_limit": memory, "threads": DUCKDB_THREADS, "temp_directory": str(spill),
+                                 "allocator_flush_threshold": DUCKDB_ALLOCATOR_FLUSH,
+                                 "allocator_bulk_deallocation_flush_threshold": DUCKDB_ALLOCATOR_FLUSH})
+    con.execute("SET enable_progress_bar = false")  # a statement of more than 2 s drew one on stderr
+    return con
 
 
 def write_parquet_part(con, table: str, csv_part: Path, parquet_part: Path, longest_line: int = 0) -> None:
@@ -287,18 +294,22 @@ def duckdb_connect(db: Path, spill: Path, memory: str):
                                  "checkpoint_threshold": DUCKDB_CHECKPOINT_THRESHOLD,
                                  "allocator_flush_threshold": DUCKDB_ALLOCATOR_FLUSH,
                                  "allocator_bulk_deallocation_flush_threshold": DUCKDB_ALLOCATOR_FLUSH})
+    con.execute("SET enable_progress_bar = false")  # a load of more than 2 s drew one on stderr
     con.execute(f"ATTACH '{db}' AS dataset (ROW_GROUP_SIZE {DUCKDB_ROW_GROUP})")
     con.execute("USE dataset")
     return con
 
 
 def load_table(connect: Callable, table: str, folder: Path, memory: Optional[str] = None) -> None:
-    """A table's folder of Parquet parts into the database, rows in the parts' order, in one statement
-    on a connection of its own (`connect(memory)`; `with_memory_headroom`): committed straight to the
-    database file, not through the write-ahead log."""
+    """A table's folder of Parquet parts into the database, rows in the parts' order, LOAD_PARTS parts a
+    statement, each statement on a connection of its own (`connect(memory)`; `with_memory_headroom`):
+    committed straight to the database file, not through the write-ahead log."""
     parts = [str(p) for p in table_parts(folder)]
-    with_memory_headroom(connect, lambda con: con.execute(
-        f'CREATE OR REPLACE TABLE "{table}" AS SELECT * FROM read_parquet(?)', [parts]), memory or DUCKDB_MEMORY)
+    for start in range(0, len(parts), LOAD_PARTS):
+        verb = f'CREATE OR REPLACE TABLE "{table}" AS' if start == 0 else f'INSERT INTO "{table}"'
+        chunk = parts[start:start + LOAD_PARTS]
+        with_memory_headroom(connect, lambda con, verb=verb, chunk=chunk: con.execute(
+            f"{verb} SELECT * FROM read_parquet(?)", [chunk]), memory or DUCKDB_MEMORY)
 
 
 def _out_of_memory(exc: Exception) -> bool:
