@@ -390,13 +390,19 @@ def test_load_dataset_reads_a_dataset_of_the_earlier_one_file_layout(tmp_path):
     assert list(load_dataset(tmp_path)) == ["warnings"]
 
 
-def test_citations_built_in_chunks_equal_the_whole_join():
-    from pipeline.ingest.citations import add_citations, citation_chunks
+def test_citations_built_in_chunks_equal_the_whole_join(tmp_path):
+    import pyarrow.parquet as pq
 
-    def build_citations(con, chunk):
-        for start, stop in citation_chunks(con, chunk):
-            add_citations(con, start, stop)
-        return con.execute("SELECT count(*) FROM citations").fetchone()[0]
+    from pipeline.ingest.citations import CITATIONS_SQL, citation_chunks, citations_to_parquet
+
+    def build_citations(con, chunk, folder):
+        folder.mkdir()
+        n = 0
+        for i, (start, stop) in enumerate(citation_chunks(con, chunk)):
+            n += citations_to_parquet(con, start, stop, folder / f"part-{i:05d}.parquet")
+        rows = [r for p in sorted(folder.iterdir()) for r in pq.read_table(p).to_pylist()]
+        assert len(rows) == n
+        return rows
 
     con = duckdb.connect()
     con.execute("CREATE TABLE documents AS SELECT 'doc' || lpad(i::VARCHAR, 2, '0') AS document, "
@@ -406,11 +412,15 @@ def test_citations_built_in_chunks_equal_the_whole_join():
                 "((j + length(d.document)) % 5) || '/KH-UBND' AS number, "
                 "CASE WHEN j % 2 = 0 THEN NULL ELSE '2020-01-01' END AS date "
                 "FROM documents d, range(5) r(j) ORDER BY d.document, j")
-    whole = build_citations(con, chunk=10**6)
-    expected = con.execute("SELECT * FROM citations").fetchall()
-    assert build_citations(con, chunk=7) == whole > 60  # chunk bounds fall inside documents
-    assert con.execute("SELECT * FROM citations").fetchall() == expected
-    assert any(r[5] is not None for r in expected) and any(r[5] is None for r in expected)
+    whole = build_citations(con, 10**6, tmp_path / "whole")
+    expected = [dict(zip(("document", "ref_index", "kind", "number", "date", "cited_document", "cited_file",
+                          "match"), r)) for r in con.execute(CITATIONS_SQL, {"start": 0, "stop": 10**6}).fetchall()]
+    assert whole == expected and len(whole) > 60
+    assert build_citations(con, 7, tmp_path / "chunks") == whole  # chunk bounds fall inside documents
+    assert any(r["cited_document"] is not None for r in whole) and any(r["cited_document"] is None for r in whole)
+    con.execute('DELETE FROM "references"')
+    assert build_citations(con, 7, tmp_path / "none") == []  # no references: one part, no rows
+    assert len(list((tmp_path / "none").iterdir())) == 1
 
 
 def test_duckdb_build_runs_with_the_memory_cap_and_spills_inside_the_dataset(tmp_path, monkeypatch):
@@ -434,12 +444,14 @@ def test_duckdb_build_runs_with_the_memory_cap_and_spills_inside_the_dataset(tmp
 
     # a connection per staged part made Parquet (a table of three documents is one part; `documents`,
     # 33 columns, may need one retry), one per table loaded (what DuckDB keeps of the rows goes with
-    # it), one to count the references, then one per chunk of citations and one to write them out
+    # it), one to count the references, one per chunk of citations (one here) written as a Parquet part,
+    # one to load them, one to checkpoint
     tables = len(TABLES) - 1
-    first = settings[:-2]
+    small = limit(ds_mod.DUCKDB_MEMORY)
+    *first, chunk, load, checkpoint = settings
     assert 2 * tables + 1 <= len(first) <= 2 * tables + 2
-    assert first.count(next(s for s in first if s[0] == limit(ds_mod.DUCKDB_MEMORY))) >= 2 * tables
-    assert {m for m, _, _ in settings[-2:]} == {limit(ds_mod.DUCKDB_CITATIONS_MEMORY)}
+    assert [m for m, _, _ in first].count(small) >= 2 * tables + 1
+    assert chunk[0] == limit(ds_mod.DUCKDB_CITATIONS_MEMORY) and load[0] == checkpoint[0] == small
     assert {t for _, t, _ in settings} == {1} and ds_mod.DUCKDB_THREADS == 1
     (spill,) = {s for _, _, s in settings}
     assert Path(spill).parent == ds and Path(spill).name.startswith(ds_mod.DUCKDB_SPILL)

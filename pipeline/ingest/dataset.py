@@ -355,7 +355,7 @@ def documents_of(entries: Iterable[dict]) -> dict[str, list[str]]:
 def build_dataset(dataset: Path, manifest_digest: str) -> dict:
     """Write parquet/ and dataset.duckdb from records/ and the compacted manifest (read twice, a line
     at a time: `compacted_entries`); returns row counts. The caller holds the dataset's lock (run.py)."""
-    from pipeline.ingest.citations import add_citations, citation_chunks
+    from pipeline.ingest.citations import citation_chunks, citations_to_parquet
     from pipeline.ingest.manifest import compacted_entries
 
     dataset = Path(dataset)
@@ -411,25 +411,19 @@ def build_dataset(dataset: Path, manifest_digest: str) -> dict:
         for t in counts:
             load_table(connect, t, pdir / t)
 
-        # the citations join, a chunk of references a connection (as a table's parts are loaded)
-        for start, stop in with_memory_headroom(connect, citation_chunks, DUCKDB_MEMORY):
-            with_memory_headroom(connect, lambda con, start=start, stop=stop: add_citations(con, start, stop),
-                                 DUCKDB_CITATIONS_MEMORY)
-
-        def write_citations(con):
-            cit_tmp = pdir / f".citations.tmp-{os.getpid()}"
-            shutil.rmtree(cit_tmp, ignore_errors=True)  # what a try that ran out of memory left
-            con.execute(f"COPY citations TO '{cit_tmp}' (FORMAT parquet, COMPRESSION zstd, "
-                        f"ROW_GROUP_SIZE {DUCKDB_ROW_GROUP}, ROW_GROUPS_PER_FILE {PART_ROW_GROUPS}, "
-                        "FILENAME_PATTERN 'part-{i}')")
-            if not table_parts(cit_tmp):  # no citations: DuckDB writes no file into a folder
-                cit_tmp.mkdir(exist_ok=True)
-                con.execute(f"COPY citations TO '{cit_tmp / part_name(0)}' (FORMAT parquet, COMPRESSION zstd)")
-            swap_into_place(cit_tmp, pdir / "citations")
-            con.execute("CHECKPOINT")
-            return con.execute("SELECT count(*) FROM citations").fetchone()[0]
-
-        counts["citations"] = with_memory_headroom(connect, write_citations, DUCKDB_CITATIONS_MEMORY)
+        # the citations join, a chunk of references a connection, each chunk a Parquet part, loaded as
+        # the other tables are
+        cit_tmp = pdir / f".citations.tmp-{os.getpid()}"
+        shutil.rmtree(cit_tmp, ignore_errors=True)
+        cit_tmp.mkdir()
+        counts["citations"] = 0
+        for i, (start, stop) in enumerate(with_memory_headroom(connect, citation_chunks, DUCKDB_MEMORY)):
+            counts["citations"] += with_memory_headroom(
+                connect, lambda con, start=start, stop=stop, i=i: citations_to_parquet(
+                    con, start, stop, cit_tmp / part_name(i)), DUCKDB_CITATIONS_MEMORY)
+        swap_into_place(cit_tmp, pdir / "citations")
+        load_table(connect, "citations", pdir / "citations")
+        with_memory_headroom(connect, lambda con: con.execute("CHECKPOINT"), DUCKDB_MEMORY)
     finally:
         shutil.rmtree(spill, ignore_errors=True)
     os.replace(db_tmp, dataset / DUCKDB)
