@@ -65,9 +65,6 @@ DUCKDB_THREADS = 1
 DUCKDB_ROW_GROUP = 2_048
 DUCKDB_ALLOCATOR_FLUSH = "1MB"
 DUCKDB_SPILL = ".duckdb-spill"
-# citations are written by DuckDB from its table, in parts of at most PART_ROW_GROUPS row groups of
-# DUCKDB_ROW_GROUP rows (a Parquet writer keeps each row group's metadata until it closes its file)
-PART_ROW_GROUPS = 64
 # the SQL type of each column type of tables.py
 SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN", "list<str>": "VARCHAR[]",
              "list<int>": "BIGINT[]"}
