@@ -138,7 +138,7 @@ def child(ds: Path) -> dict:
                 name = f"Parquet part of {staged.group(1)}"
             elif table:
                 name = f"CREATE {table.group(1)}"
-            elif "citations" in sql and words[0] in ("CREATE", "INSERT"):
+            elif words[0] == "COPY" and '"references"' in sql:  # a chunk of the citations join
                 name = "citations"
             else:
                 name = " ".join(words[:3])

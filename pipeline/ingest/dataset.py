@@ -22,6 +22,7 @@ import json
 import os
 import shutil
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Union
 
@@ -104,30 +105,44 @@ def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+def _refuse(value, kind: str):
+    raise TypeError(f"a {value.__class__.__name__} in a column of {kind}: {value!r}")
+
+
+def _str_field(v) -> str:
+    return _quoted(v) if v.__class__ is str else _refuse(v, "str")
+
+
+def _int_field(v) -> str:
+    return str(int(v)) if v.__class__ is int or (v.__class__ is float and v.is_integer()) else _refuse(v, "int")
+
+
+def _float_field(v) -> str:
+    return repr(float(v)) if v.__class__ is float or v.__class__ is int else _refuse(v, "float")
+
+
+def _bool_field(v) -> str:
+    return ("true" if v else "false") if v.__class__ is bool else _refuse(v, "bool")
+
+
+def _list_field(item: type, kind: str):
+    def field(v) -> str:
+        if v.__class__ is list and all(x is None or x.__class__ is item for x in v):
+            return _quoted(json.dumps(v, ensure_ascii=False))
+        return _refuse(v, kind)
+    return field
+
+
+# a column type of tables.py → how a non-null value of it is written as a CSV field: a string always
+# quoted (so "" is the empty string, and an empty field null), a list as quoted JSON, a float as its
+# repr (exact); a value of another type is refused, not coerced
+CSV_FIELDS = {"str": _str_field, "int": _int_field, "float": _float_field, "bool": _bool_field,
+              "list<str>": _list_field(str, "list<str>"), "list<int>": _list_field(int, "list<int>")}
+
+
 def csv_field(value, kind: str) -> str:
-    """One value as a CSV field of its column's type: null is an empty field, a string always quoted
-    (so "" is the empty string, not null), a list as quoted JSON, a float as its repr (exact)."""
-    if value is None:
-        return ""
-    cls = value.__class__
-    if kind == "str":
-        if cls is not str:
-            raise TypeError(f"a {cls.__name__} in a text column: {value!r}")
-        return _quoted(value)
-    if kind == "int":
-        if cls is int or (cls is float and value.is_integer()):
-            return str(int(value))
-    elif kind == "float":
-        if cls is float or cls is int:
-            return repr(float(value))
-    elif kind == "bool":
-        if cls is bool:
-            return "true" if value else "false"
-    elif kind.startswith("list<") and cls is list:
-        item = kind[5:-1]
-        if all(x is None or (x.__class__ is str if item == "str" else x.__class__ is int) for x in value):
-            return _quoted(json.dumps(value, ensure_ascii=False))
-    raise TypeError(f"a {cls.__name__} in a column of {kind}: {value!r}")
+    """One value as a CSV field of its column's type (CSV_FIELDS); null is an empty field."""
+    return "" if value is None else CSV_FIELDS[kind](value)
 
 
 class _TableStager:
@@ -138,7 +153,7 @@ class _TableStager:
         self.table = table
         self.folder = folder / table
         self.folder.mkdir(parents=True)
-        self.columns = COLUMNS[table]
+        self.fields = [(name, CSV_FIELDS[kind]) for name, kind in COLUMNS[table]]
         self.parts: list[Path] = []
         self.fh = None
         self.part_bytes = 0
@@ -148,14 +163,14 @@ class _TableStager:
     def add(self, rows: Iterable[dict]) -> None:
         for row in rows:
             try:
-                line = ",".join([csv_field(row.get(name), kind) for name, kind in self.columns]) + "\n"
+                line = ",".join(["" if (v := row.get(name)) is None else field(v) for name, field in self.fields])
             except TypeError as exc:
                 raise TypeError(f"table {self.table}: {exc}") from None
             if self.fh is None:
-                self.parts.append(self.folder / f"part-{len(self.parts):05d}.csv")
+                self.parts.append(self.folder / part_name(len(self.parts), ".csv"))
                 self.fh = open(self.parts[-1], "wb")
                 self.part_bytes = 0
-            data = line.encode("utf-8")
+            data = (line + "\n").encode("utf-8")
             self.fh.write(data)
             self.part_bytes += len(data)
             self.longest_line = max(self.longest_line, len(data))
@@ -170,7 +185,7 @@ class _TableStager:
             self.fh.close()
             self.fh = None
         if not self.parts:
-            self.parts.append(self.folder / "part-00000.csv")
+            self.parts.append(self.folder / part_name(0, ".csv"))
             self.parts[-1].write_bytes(b"")
         return self.parts
 
@@ -187,14 +202,16 @@ def csv_reader_sql(table: str, longest_line: int = 0) -> str:
             f"max_line_size={max_line}, buffer_size={max(256 << 10, 2 * max_line)})")
 
 
-def duckdb_memory_connect(spill: Path, memory: str):
-    """An in-memory DuckDB connection at this memory limit, one thread, spilling to `spill`."""
+def duckdb_memory_connect(spill: Path, memory: str, **config):
+    """An in-memory DuckDB connection at this memory limit, one thread, spilling to `spill`, its
+    allocator flushed from DUCKDB_ALLOCATOR_FLUSH, no progress bar (a statement of more than 2 s drew
+    one on stderr, into a batch's output); `config`: more settings."""
     import duckdb
 
     con = duckdb.connect(config={"memory_limit": memory, "threads": DUCKDB_THREADS, "temp_directory": str(spill),
                                  "allocator_flush_threshold": DUCKDB_ALLOCATOR_FLUSH,
-                                 "allocator_bulk_deallocation_flush_threshold": DUCKDB_ALLOCATOR_FLUSH})
-    con.execute("SET enable_progress_bar = false")  # a statement of more than 2 s drew one on stderr
+                                 "allocator_bulk_deallocation_flush_threshold": DUCKDB_ALLOCATOR_FLUSH, **config})
+    con.execute("SET enable_progress_bar = false")
     return con
 
 
@@ -204,28 +221,36 @@ def write_parquet_part(con, table: str, csv_part: Path, parquet_part: Path, long
                 "COMPRESSION zstd)", [str(csv_part)])
 
 
-def write_table_parts(stager: _TableStager, target: Path, spill: Path) -> int:
-    """The stager's parts as the table's folder of Parquet parts, swapped into place: each part converted
-    in a connection of its own (at DUCKDB_MEMORY, more if it runs out); returns the rows."""
+@contextmanager
+def folder_beside(target: Path):
+    """A fresh folder beside `target` to write a table's parts into, swapped into place when the block
+    ends, removed when it fails."""
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    swap_into_place(tmp, target)
+
+
+def write_table_parts(stager: _TableStager, target: Path, spill: Path) -> int:
+    """The stager's parts as the table's folder of Parquet parts (`folder_beside`): each part converted
+    in a connection of its own (at DUCKDB_MEMORY, more if it runs out); returns the rows."""
+    with folder_beside(target) as tmp:
         for i, part in enumerate(stager.close()):
             out = tmp / part_name(i)
             with_memory_headroom(lambda memory: duckdb_memory_connect(spill, memory),
                                  lambda con, part=part, out=out: write_parquet_part(
                                      con, stager.table, part, out, stager.longest_line), DUCKDB_MEMORY)
             part.unlink()
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    swap_into_place(tmp, target)
     return stager.count
 
 
-def part_name(i: int) -> str:
-    return f"part-{i:05d}.parquet"
+def part_name(i: int, suffix: str = ".parquet") -> str:
+    return f"part-{i:05d}{suffix}"
 
 
 def table_parts(folder: Path) -> list[Path]:
@@ -283,30 +308,25 @@ def remove_stale(dataset: Path) -> list[str]:
 
 
 def duckdb_connect(db: Path, spill: Path, memory: str):
-    """A DuckDB connection to the database being built, at this memory limit, one thread, spilling to
-    `spill`; a commit of more than DUCKDB_CHECKPOINT_THRESHOLD writes the database file directly."""
-    import duckdb
-
-    con = duckdb.connect(config={"memory_limit": memory, "threads": DUCKDB_THREADS, "temp_directory": str(spill),
-                                 "checkpoint_threshold": DUCKDB_CHECKPOINT_THRESHOLD,
-                                 "allocator_flush_threshold": DUCKDB_ALLOCATOR_FLUSH,
-                                 "allocator_bulk_deallocation_flush_threshold": DUCKDB_ALLOCATOR_FLUSH})
-    con.execute("SET enable_progress_bar = false")  # a load of more than 2 s drew one on stderr
+    """A connection of `duckdb_memory_connect`'s to the database being built; a commit of more than
+    DUCKDB_CHECKPOINT_THRESHOLD writes the database file directly."""
+    con = duckdb_memory_connect(spill, memory, checkpoint_threshold=DUCKDB_CHECKPOINT_THRESHOLD)
     con.execute(f"ATTACH '{db}' AS dataset (ROW_GROUP_SIZE {DUCKDB_ROW_GROUP})")
     con.execute("USE dataset")
     return con
 
 
-def load_table(connect: Callable, table: str, folder: Path, memory: Optional[str] = None) -> None:
+def load_table(connect: Callable, table: str, folder: Path) -> None:
     """A table's folder of Parquet parts into the database, rows in the parts' order, LOAD_PARTS parts a
-    statement, each statement on a connection of its own (`connect(memory)`; `with_memory_headroom`):
+    statement, each statement on a connection of its own (`connect(DUCKDB_MEMORY)`, more if it runs
+    out: `with_memory_headroom`):
     committed straight to the database file, not through the write-ahead log."""
     parts = [str(p) for p in table_parts(folder)]
     for start in range(0, len(parts), LOAD_PARTS):
         verb = f'CREATE OR REPLACE TABLE "{table}" AS' if start == 0 else f'INSERT INTO "{table}"'
         chunk = parts[start:start + LOAD_PARTS]
         with_memory_headroom(connect, lambda con, verb=verb, chunk=chunk: con.execute(
-            f"{verb} SELECT * FROM read_parquet(?)", [chunk]), memory or DUCKDB_MEMORY)
+            f"{verb} SELECT * FROM read_parquet(?)", [chunk]), DUCKDB_MEMORY)
 
 
 def _out_of_memory(exc: Exception) -> bool:
@@ -410,15 +430,12 @@ def build_dataset(dataset: Path, manifest_digest: str) -> dict:
 
         # the citations join, a chunk of references a connection, each chunk a Parquet part, loaded as
         # the other tables are
-        cit_tmp = pdir / f".citations.tmp-{os.getpid()}"
-        shutil.rmtree(cit_tmp, ignore_errors=True)
-        cit_tmp.mkdir()
         counts["citations"] = 0
-        for i, (start, stop) in enumerate(with_memory_headroom(connect, citation_chunks, DUCKDB_MEMORY)):
-            counts["citations"] += with_memory_headroom(
-                connect, lambda con, start=start, stop=stop, i=i: citations_to_parquet(
-                    con, start, stop, cit_tmp / part_name(i)), DUCKDB_CITATIONS_MEMORY)
-        swap_into_place(cit_tmp, pdir / "citations")
+        with folder_beside(pdir / "citations") as cit_tmp:
+            for i, (start, stop) in enumerate(with_memory_headroom(connect, citation_chunks, DUCKDB_MEMORY)):
+                counts["citations"] += with_memory_headroom(
+                    connect, lambda con, start=start, stop=stop, i=i: citations_to_parquet(
+                        con, start, stop, cit_tmp / part_name(i)), DUCKDB_CITATIONS_MEMORY)
         load_table(connect, "citations", pdir / "citations")
         with_memory_headroom(connect, lambda con: con.execute("CHECKPOINT"), DUCKDB_MEMORY)
     finally:
